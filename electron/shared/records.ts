@@ -1,0 +1,103 @@
+/**
+ * Records that cross process boundaries (store ⇄ services ⇄ API ⇄ renderer).
+ * Runtime-neutral: imported by the renderer too, so nothing here may touch Node or Electron.
+ */
+import { z } from 'zod';
+
+export const GpuChoice = z.enum(['auto', 'off', 'cuda', 'metal', 'vulkan']);
+export type GpuChoice = z.infer<typeof GpuChoice>;
+
+/** Sampling settings saved with every assistant message. */
+export const SamplingSettings = z.object({
+  temperature: z.number().min(0).max(2),
+  topP: z.number().gt(0).max(1),
+  topK: z.number().int().min(0).max(1000),
+  minP: z.number().min(0).max(1),
+  repeatPenalty: z.number().min(0.5).max(2),
+  maxTokens: z.number().int().min(1).max(131072),
+  seed: z.number().int().min(0).optional(),
+});
+export type SamplingSettings = z.infer<typeof SamplingSettings>;
+
+/** How the model is loaded: changing any of these reloads the model in the inference process. */
+export const LoadSettings = z.object({
+  /** 0 = automatic (measured default, see electron/services/inference/threads.ts). */
+  threads: z.number().int().min(0).max(256),
+  contextSize: z.number().int().min(256).max(262144),
+  gpu: GpuChoice,
+  /** 'auto' lets node-llama-cpp fit as many layers as the device holds. */
+  gpuLayers: z.union([z.literal('auto'), z.literal('max'), z.number().int().min(0).max(1000)]),
+});
+export type LoadSettings = z.infer<typeof LoadSettings>;
+
+export const ThemeChoice = z.enum(['system', 'light', 'dark']);
+export const LanguageChoice = z.enum(['system', 'en', 'zh-CN']);
+
+export const AppSettings = z.object({
+  sampling: SamplingSettings,
+  load: LoadSettings,
+  theme: ThemeChoice,
+  language: LanguageChoice,
+  /** The model used for new questions; null until the user picks one. */
+  modelPath: z.string().nullable(),
+});
+export type AppSettings = z.infer<typeof AppSettings>;
+
+export const MessageStatus = z.enum(['complete', 'streaming', 'stopped', 'interrupted', 'error']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+export const MessageRole = z.enum(['user', 'assistant']);
+export type MessageRole = z.infer<typeof MessageRole>;
+
+export interface GenerationStats {
+  promptTokens: number;
+  completionTokens: number;
+  /** Time to first token, ms, measured from the moment the request reached the inference process. */
+  ttftMs: number | null;
+  tokensPerSecond: number | null;
+  durationMs: number | null;
+}
+
+export interface MessageRecord extends Partial<GenerationStats> {
+  id: string;
+  conversationId: string;
+  role: MessageRole;
+  /** The user's question (user messages) or the raw generated text (assistant messages). */
+  content: string;
+  /** Assistant only: text inside <think>…</think>. */
+  reasoning: string;
+  /** Assistant only: <answer>…</answer> when present, else the text after </think>. */
+  answer: string;
+  status: MessageStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  modelPath: string | null;
+  modelName: string | null;
+  modelHash: string | null;
+  backend: string | null;
+  sampling: SamplingSettings | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  messageCount: number;
+}
+
+export interface ConversationRecord extends ConversationSummary {
+  messages: MessageRecord[];
+}
+
+export const defaultSettings: AppSettings = {
+  // Qwen's recommended sampling for reasoning models (QwQ / DeepSeek-R1 distills): T 0.6, top-p 0.95, top-k 20.
+  // Greedy decoding makes long reasoning traces loop, so temperature is never 0 by default.
+  sampling: { temperature: 0.6, topP: 0.95, topK: 20, minP: 0, repeatPenalty: 1, maxTokens: 4096 },
+  load: { threads: 0, contextSize: 8192, gpu: 'auto', gpuLayers: 'auto' },
+  theme: 'system',
+  language: 'system',
+  modelPath: null,
+};
