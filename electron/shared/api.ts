@@ -1,0 +1,171 @@
+/**
+ * The one API declaration. Every method is named here with its zod input schema, its output type and whether it
+ * streams. The Electron IPC binding, the HTTP/WS server and the renderer's typed client are all derived from it,
+ * and both transports validate inputs with these schemas (see ./transport.ts).
+ * Runtime-neutral: imported by the renderer and the preload.
+ */
+import { z } from 'zod';
+import {
+  AppSettings,
+  SamplingSettings,
+  LoadSettings,
+  ThemeChoice,
+  LanguageChoice,
+  type ConversationRecord,
+  type ConversationSummary,
+  type MessageRecord,
+} from './records';
+import type { SerializedError } from './errors';
+
+// ── Method descriptors ────────────────────────────────────────────────────────────────────────────────────────
+export interface CallMethod<I extends z.ZodType, O> {
+  readonly kind: 'call';
+  readonly input: I;
+  /** Phantom: carries the output type only. */
+  readonly output?: O;
+}
+export interface StreamMethod<I extends z.ZodType, C, O> {
+  readonly kind: 'stream';
+  readonly input: I;
+  readonly chunk?: C;
+  readonly output?: O;
+}
+const call = <O>() => <I extends z.ZodType>(input: I): CallMethod<I, O> => ({ kind: 'call', input });
+const stream = <C, O>() => <I extends z.ZodType>(input: I): StreamMethod<I, C, O> => ({ kind: 'stream', input });
+
+const empty = z.object({}).strict();
+const id = z.string().min(1).max(100);
+const filePath = z.string().trim().min(1, 'A file path is required.').max(4096);
+
+// ── Output types ─────────────────────────────────────────────────────────────────────────────────────────────
+export type HostKind = 'electron' | 'browser';
+
+export interface ModelFileInfo {
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  name: string | null;
+  architecture: string | null;
+  /** e.g. "Q4_K_M", from general.file_type; null when unknown. */
+  quantization: string | null;
+  contextLength: number | null;
+  hasChatTemplate: boolean;
+  /** Bytes of RAM/VRAM expected at the chosen context size, from node-llama-cpp's GGUF insights. */
+  estimatedMemoryBytes: number | null;
+}
+
+export type InferenceState = 'idle' | 'starting' | 'loading' | 'ready' | 'error' | 'restarting';
+
+export interface LoadedModelInfo {
+  path: string;
+  name: string;
+  sha256: string | null;
+  /** "cuda" | "metal" | "vulkan" | "cpu" */
+  backend: string;
+  threads: number;
+  contextSize: number;
+  gpuLayers: number;
+  totalLayers: number;
+}
+
+export interface InferenceStatus {
+  state: InferenceState;
+  /** 0..1 while loading. */
+  progress: number | null;
+  model: LoadedModelInfo | null;
+  error: SerializedError | null;
+  /** Process id of the inference process (null while none runs). */
+  pid: number | null;
+  /** How many times the inference process was restarted after a crash. */
+  restarts: number;
+  busy: boolean;
+}
+
+export interface AppInfo {
+  version: string;
+  host: HostKind;
+  dataDir: string;
+  modelsDir: string;
+  platform: string;
+  arch: string;
+  inference: InferenceStatus;
+}
+
+export type AppEvent =
+  | { type: 'inference.status'; status: InferenceStatus }
+  /** The inference process died and was restarted; `interruptedMessageId` was being generated. */
+  | { type: 'inference.restarted'; reason: string; interruptedMessageId: string | null }
+  | { type: 'conversations.changed' };
+
+export type ChatChunk =
+  | { type: 'start'; conversation: ConversationSummary; userMessage: MessageRecord; assistantMessage: MessageRecord; startInReasoning: boolean }
+  /** Batched display deltas (tags stripped). */
+  | { type: 'delta'; reasoning: string; answer: string; completionTokens: number };
+
+// ── Input schemas ────────────────────────────────────────────────────────────────────────────────────────────
+export const ChatSendInput = z.object({
+  /** Omit to start a new conversation. */
+  conversationId: id.optional(),
+  question: z.string().max(200_000),
+  /** Defaults to the selected model. */
+  modelPath: filePath.optional(),
+  sampling: SamplingSettings.partial().optional(),
+});
+export type ChatSendInput = z.infer<typeof ChatSendInput>;
+
+export const SettingsPatch = z
+  .object({
+    sampling: SamplingSettings.partial(),
+    load: LoadSettings.partial(),
+    theme: ThemeChoice,
+    language: LanguageChoice,
+    modelPath: z.string().nullable(),
+  })
+  .partial()
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+// ── The API ──────────────────────────────────────────────────────────────────────────────────────────────────
+export const api = {
+  'app.info': call<AppInfo>()(empty),
+  /** Server-pushed events for as long as the client listens. */
+  'app.events': stream<AppEvent, void>()(empty),
+
+  'settings.get': call<AppSettings>()(empty),
+  'settings.update': call<AppSettings>()(SettingsPatch),
+
+  /** GGUF files in the models folder, plus the selected model wherever it lives. */
+  'models.list': call<ModelFileInfo[]>()(empty),
+  'models.inspect': call<ModelFileInfo>()(z.object({ path: filePath }).strict()),
+  /** Validates a GGUF, makes it the selected model and loads it in the inference process. */
+  'models.select': call<InferenceStatus>()(z.object({ path: filePath }).strict()),
+
+  'inference.status': call<InferenceStatus>()(empty),
+
+  'chat.list': call<ConversationSummary[]>()(empty),
+  'chat.get': call<ConversationRecord>()(z.object({ id }).strict()),
+  'chat.create': call<ConversationSummary>()(z.object({ title: z.string().max(200).optional() }).strict()),
+  'chat.rename': call<ConversationSummary>()(z.object({ id, title: z.string().trim().min(1).max(200) }).strict()),
+  'chat.delete': call<{ deleted: boolean }>()(z.object({ id }).strict()),
+  /** Asks a question; streams the answer; resolves with the saved assistant message. Cancel the stream to stop. */
+  'chat.send': stream<ChatChunk, MessageRecord>()(ChatSendInput),
+  /** Stops the generation of a message (from any client). */
+  'chat.stop': call<{ stopped: boolean }>()(z.object({ messageId: id }).strict()),
+} as const;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type CallName = { [K in MethodName]: Api[K] extends CallMethod<z.ZodType, unknown> ? K : never }[MethodName];
+export type StreamName = { [K in MethodName]: Api[K] extends StreamMethod<z.ZodType, unknown, unknown> ? K : never }[MethodName];
+
+export type InputOf<K extends MethodName> = z.input<Api[K]['input']>;
+export type ParsedInputOf<K extends MethodName> = z.output<Api[K]['input']>;
+export type OutputOf<K extends MethodName> = Exclude<Api[K]['output'], undefined>;
+export type ChunkOf<K extends StreamName> = Exclude<Api[K]['chunk'], undefined>;
+
+export const methodNames = Object.keys(api) as MethodName[];
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(api, value);
+}
+
+export { AppSettings };
