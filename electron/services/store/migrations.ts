@@ -1,0 +1,119 @@
+/**
+ * Schema migrations, applied in order and tracked with `PRAGMA user_version`.
+ * Append only: a released migration is never edited, a change is a new entry with the next version.
+ */
+import type { Database } from 'better-sqlite3';
+import { AppError } from '../../shared/errors';
+
+export interface Migration {
+  /** 1, 2, 3… — equals the user_version the database has once this migration ran. */
+  version: number;
+  /** Short description, for logs and errors. */
+  name: string;
+  /** SQL run with `exec`, or a function for migrations that need to move data. */
+  up: string | ((db: Database) => void);
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'conversations, messages, settings',
+    up: /* sql */ `
+      CREATE TABLE conversations (
+        id         TEXT PRIMARY KEY NOT NULL,
+        title      TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX conversations_by_updated_at ON conversations (updated_at DESC);
+
+      CREATE TABLE messages (
+        id                TEXT PRIMARY KEY NOT NULL,
+        conversation_id   TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        seq               INTEGER NOT NULL,
+        role              TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        content           TEXT NOT NULL DEFAULT '',
+        reasoning         TEXT NOT NULL DEFAULT '',
+        answer            TEXT NOT NULL DEFAULT '',
+        -- No CHECK on status: adding a status later would otherwise need a table rebuild.
+        status            TEXT NOT NULL,
+        error_code        TEXT,
+        error_message     TEXT,
+        model_path        TEXT,
+        model_name        TEXT,
+        model_hash        TEXT,
+        backend           TEXT,
+        sampling_json     TEXT,
+        prompt_tokens     INTEGER,
+        completion_tokens INTEGER,
+        ttft_ms           REAL,
+        tokens_per_second REAL,
+        duration_ms       REAL,
+        created_at        INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL
+      );
+      -- Serves ordering, MAX(seq) for the next message, counts, and the FK lookup on cascade delete.
+      CREATE UNIQUE INDEX messages_by_conversation_seq ON messages (conversation_id, seq);
+      -- markStreamingInterrupted runs at every start; this keeps it from scanning the whole history.
+      CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+
+      CREATE TABLE settings (
+        key        TEXT PRIMARY KEY NOT NULL,
+        value_json TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+/** The schema version this build writes. */
+export const schemaVersion: number = migrations.length;
+
+export interface MigrationResult {
+  from: number;
+  to: number;
+}
+
+function assertOrdered(list: readonly Migration[]): void {
+  list.forEach((m, i) => {
+    if (m.version !== i + 1) throw new AppError('INTERNAL', `Migration "${m.name}" has version ${m.version}, expected ${i + 1}.`);
+  });
+}
+
+function readVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function refuseNewer(version: number, known: number): AppError {
+  return new AppError(
+    'INTERNAL',
+    `This database was written by a newer version of DianJin Workbench (schema version ${version}; this version understands up to ${known}). ` +
+      'Update DianJin Workbench, or set DIANJIN_HOME to a different folder to start with an empty one.',
+    { schemaVersion: version, supportedVersion: known },
+  );
+}
+
+/**
+ * Brings the database up to the latest schema, all pending migrations in one IMMEDIATE transaction (so the app and the
+ * CLI opening the same file at once cannot both migrate). Throws AppError('INTERNAL') for a database from the future.
+ */
+export function migrate(db: Database, list: readonly Migration[] = migrations): MigrationResult {
+  assertOrdered(list);
+  const latest = list.length;
+  const before = readVersion(db);
+  if (before > latest) throw refuseNewer(before, latest);
+  if (before === latest) return { from: before, to: before };
+
+  const run = db.transaction((): MigrationResult => {
+    // Re-read under the write lock: another process may have migrated since the first read.
+    const from = readVersion(db);
+    if (from > latest) throw refuseNewer(from, latest);
+    for (const m of list.slice(from)) {
+      if (typeof m.up === 'string') db.exec(m.up);
+      else m.up(db);
+      // user_version lives in the database header and is part of the transaction.
+      db.pragma(`user_version = ${m.version}`);
+    }
+    return { from, to: latest };
+  });
+  return run.immediate();
+}
