@@ -38,7 +38,7 @@ const id = z.string().min(1).max(100);
 const filePath = z.string().trim().min(1, 'A file path is required.').max(4096);
 
 // ── Output types ─────────────────────────────────────────────────────────────────────────────────────────────
-export type HostKind = 'electron' | 'browser';
+export type HostKind = 'electron' | 'browser' | 'cli';
 
 export interface ModelFileInfo {
   path: string;
@@ -110,6 +110,8 @@ export const ChatSendInput = z.object({
   /** Defaults to the selected model. */
   modelPath: filePath.optional(),
   sampling: SamplingSettings.partial().optional(),
+  /** Per-request load settings (the CLI's --threads/--ctx/--gpu); saved settings otherwise. */
+  load: LoadSettings.partial().optional(),
 });
 export type ChatSendInput = z.infer<typeof ChatSendInput>;
 

@@ -1,0 +1,115 @@
+/** `dianjin ask`: one question, streamed to the terminal (reasoning dimmed), or one JSON object with --json. */
+import type { ChatChunk, ChatSendInput } from '../shared/api';
+import type { GpuChoice, MessageRecord } from '../shared/records';
+import { createCliServices } from './services';
+
+export interface AskOptions {
+  model?: string;
+  json?: boolean;
+  maxTokens?: number;
+  temperature?: number;
+  seed?: number;
+  threads?: number;
+  ctx?: number;
+  gpu?: GpuChoice;
+  conversation?: string;
+}
+
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const dim = (text: string) => (color ? `\x1b[2m${text}\x1b[22m` : text);
+
+export async function runAsk(question: string, options: AskOptions): Promise<number> {
+  const services = await createCliServices('cli');
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const unsubscribe = services.events.subscribe((event) => {
+    if (event.type === 'inference.status' && event.status.state === 'loading' && event.status.progress !== null && process.stderr.isTTY && !options.json) {
+      process.stderr.write(`\rLoading model… ${Math.round(event.status.progress * 100)}%`);
+    }
+  });
+  let phase: 'none' | 'reasoning' | 'answer' = 'none';
+  const write = (text: string) => {
+    if (!options.json) process.stdout.write(text);
+  };
+  const onChunk = (chunk: ChatChunk) => {
+    if (chunk.type === 'start') {
+      if (process.stderr.isTTY && !options.json) process.stderr.write('\r\x1b[K');
+      return;
+    }
+    if (chunk.reasoning) {
+      if (phase === 'none') write(dim(color ? '' : 'Reasoning:\n'));
+      phase = 'reasoning';
+      write(dim(chunk.reasoning));
+    }
+    if (chunk.answer) {
+      if (phase !== 'answer') write(phase === 'reasoning' ? '\n\n' + (color ? '' : 'Answer:\n') : '');
+      phase = 'answer';
+      write(chunk.answer);
+    }
+  };
+  try {
+    const input: ChatSendInput = {
+      question,
+      ...(options.model ? { modelPath: options.model } : {}),
+      ...(options.conversation ? { conversationId: options.conversation } : {}),
+      sampling: {
+        ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+        ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      },
+      load: {
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        ...(options.ctx !== undefined ? { contextSize: options.ctx } : {}),
+        ...(options.gpu !== undefined ? { gpu: options.gpu } : {}),
+      },
+    };
+    const iterator = services.dispatcher.stream('chat.send', input, { signal: controller.signal, host: 'cli' });
+    let record: MessageRecord;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        record = next.value as MessageRecord;
+        break;
+      }
+      onChunk(next.value as ChatChunk);
+    }
+    write('\n');
+    const model = services.inference.status.model;
+    if (options.json) {
+      process.stdout.write(
+        JSON.stringify({
+          status: record.status,
+          reasoning: record.reasoning,
+          answer: record.answer,
+          model: record.modelName,
+          modelPath: record.modelPath,
+          modelHash: record.modelHash,
+          backend: record.backend,
+          threads: model?.threads ?? null,
+          contextSize: model?.contextSize ?? null,
+          promptTokens: record.promptTokens ?? 0,
+          completionTokens: record.completionTokens ?? 0,
+          tokensPerSecond: record.tokensPerSecond ?? null,
+          ttftMs: record.ttftMs ?? null,
+          durationMs: record.durationMs ?? null,
+          conversationId: record.conversationId,
+          messageId: record.id,
+          error: record.errorCode ? { code: record.errorCode, message: record.errorMessage } : null,
+        }) + '\n',
+      );
+    } else if (process.stderr.isTTY) {
+      const speed = record.tokensPerSecond ? `${record.tokensPerSecond.toFixed(1)} tok/s` : '';
+      process.stderr.write(dim(`${record.modelName ?? ''} · ${record.backend ?? ''} · ${record.completionTokens ?? 0} tokens ${speed}\n`));
+    }
+    if (record.status === 'interrupted') {
+      process.stderr.write(`dianjin: ${record.errorMessage ?? 'The answer was interrupted.'}\n`);
+      return 1;
+    }
+    return record.status === 'stopped' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    unsubscribe();
+    await services.dispose();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The `dianjin` command. Conventions: DIANJIN_HOME overrides the data folder; --json makes the last line of stdout
+ * one JSON object; errors go to stderr as one clear sentence with a non-zero exit, never a stack trace.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { serializeError } from '../shared/errors';
+import { runAsk } from './ask';
+import { runServe } from './serve';
+import { packageVersion } from './runtime';
+
+function intArg(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
+}
+function floatArg(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+export function fail(message: string, exitCode = 1): never {
+  process.stderr.write(`dianjin: ${message.replace(/\s+$/, '')}\n`);
+  process.exit(exitCode);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name('dianjin')
+    .description('DianJin Workbench: ask DianJin-R1 financial questions offline.')
+    .version(packageVersion())
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('ask')
+    .description('Ask a question; streams the reasoning (dimmed) and the answer.')
+    .argument('<question...>', 'the question (English or Chinese)')
+    .option('-m, --model <path>', 'GGUF model file (defaults to the model selected in the app)')
+    .option('--json', 'print one JSON object as the last line of stdout')
+    .option('--max-tokens <n>', 'most tokens to generate', intArg('--max-tokens', 1, 131072))
+    .option('--temperature <t>', 'sampling temperature', floatArg('--temperature', 0, 2))
+    .option('--seed <n>', 'sampling seed', intArg('--seed', 0, 2 ** 31 - 1))
+    .option('--threads <n>', 'CPU threads (0 = automatic)', intArg('--threads', 0, 256))
+    .option('--ctx <n>', 'context size in tokens', intArg('--ctx', 256, 262144))
+    .addOption(new Option('--gpu <backend>', 'GPU backend').choices(['auto', 'off', 'cuda', 'metal', 'vulkan']))
+    .option('--conversation <id>', 'continue a saved conversation')
+    .action(async (words: string[], opts) => {
+      process.exitCode = await runAsk(words.join(' '), opts);
+    });
+
+  program
+    .command('serve')
+    .description('Serve the workbench to a browser and the API over HTTP/WebSocket on 127.0.0.1, behind a token.')
+    .option('-p, --port <n>', 'port (0 = any free port)', intArg('--port', 0, 65535), 0)
+    .option('--token <token>', 'access token (random for each run unless given)')
+    .option('-m, --model <path>', 'select this GGUF model')
+    .option('--json', 'print {url, port, token} as one JSON line once listening')
+    .action(async (opts) => {
+      await runServe(opts);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" for commander; they already printed.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') process.exit(0);
+      process.exit(error.exitCode || 2);
+    }
+    fail(serializeError(error).message);
+  }
+}
+
+process.on('uncaughtException', (error) => fail(serializeError(error).message));
+process.on('unhandledRejection', (error) => fail(serializeError(error).message));
+
+void main(process.argv.slice(2));

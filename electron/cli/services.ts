@@ -1,0 +1,16 @@
+/** Creates the services for a CLI command, from the environment (DIANJIN_HOME) and the built layout. */
+import { createAppServices, type AppServices } from '../services/app';
+import { resolveDataDir } from '../services/paths';
+import type { HostKind } from '../shared/api';
+import { builtWorkerPath, packageVersion } from './runtime';
+
+export function createCliServices(host: HostKind, options: { modelPath?: string; preloadModel?: boolean } = {}): Promise<AppServices> {
+  return createAppServices({
+    dataDir: resolveDataDir(),
+    host,
+    version: packageVersion(),
+    workerPath: builtWorkerPath(),
+    ...(options.modelPath ? { modelPath: options.modelPath } : {}),
+    preloadModel: options.preloadModel ?? false,
+  });
+}

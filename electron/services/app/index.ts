@@ -1,0 +1,152 @@
+/**
+ * Composes the services into the API's handlers. The same composition backs the Electron app, `dianjin serve` and
+ * the CLI; only the host (how the inference process is spawned, which host kind) differs.
+ */
+import nodePath from 'node:path';
+import type { AppEvent, AppInfo, HostKind, InferenceStatus } from '../../shared/api';
+import type { AppSettings } from '../../shared/records';
+import { ApiDispatcher, type ApiHandlers } from '../../shared/transport';
+import { ChatService } from '../chat/ChatService';
+import { EventHub } from '../events/EventHub';
+import { InferenceHost } from '../inference/InferenceHost';
+import { forkInferenceProcess, type SpawnInferenceProcess } from '../inference/process';
+import { ModelService } from '../models/ModelService';
+import { appPaths, ensureAppPaths, type AppPaths } from '../paths';
+import { Store } from '../store';
+
+export interface AppServicesOptions {
+  dataDir: string;
+  host: HostKind;
+  version: string;
+  /** The built inference process entry (dist/electron/inferenceWorker.js). */
+  workerPath: string;
+  spawnInferenceProcess?: SpawnInferenceProcess;
+  /** Select this model at start (e.g. `dianjin serve --model PATH`). */
+  modelPath?: string;
+  /** Load the selected model right away so the first question is fast. Defaults to true. */
+  preloadModel?: boolean;
+}
+
+export interface AppServices {
+  dispatcher: ApiDispatcher;
+  handlers: ApiHandlers;
+  paths: AppPaths;
+  store: Store;
+  inference: InferenceHost;
+  models: ModelService;
+  chat: ChatService;
+  events: EventHub<AppEvent>;
+  dispose(): Promise<void>;
+}
+
+export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
+  const paths = appPaths(options.dataDir);
+  ensureAppPaths(paths);
+  const store = Store.open(paths.dbFile);
+  // Answers that were streaming when the app last stopped keep their partial text, marked interrupted.
+  store.markStreamingInterrupted();
+  const events = new EventHub<AppEvent>();
+  let chat: ChatService | null = null;
+  const inference = new InferenceHost({
+    workerPath: options.workerPath,
+    spawn: options.spawnInferenceProcess ?? forkInferenceProcess,
+    onStatus: (status) => events.emit({ type: 'inference.status', status }),
+    onRestarted: (reason) => events.emit({ type: 'inference.restarted', reason, interruptedMessageId: chat?.takeInterruptedMessageId() ?? null }),
+  });
+  const models = new ModelService({ modelsDir: paths.modelsDir, host: inference });
+  chat = new ChatService({ store, host: inference, models, events });
+  const chatService = chat;
+
+  if (options.modelPath) {
+    // Validate before saving, so a bad --model never replaces a good selection.
+    await models.inspect(options.modelPath, store.getSettings().load.contextSize);
+    store.updateSettings({ modelPath: nodePath.resolve(options.modelPath) });
+  }
+  const selectModel = async (path: string): Promise<InferenceStatus> => {
+    const settings = store.getSettings();
+    await models.ensureLoaded(path, settings.load);
+    store.updateSettings({ modelPath: nodePath.resolve(path) });
+    return inference.status;
+  };
+  if (options.preloadModel !== false) {
+    const selected = store.getSettings().modelPath;
+    if (selected) void models.ensureLoaded(selected, store.getSettings().load).catch(() => undefined);
+  }
+
+  const handlers: ApiHandlers = {
+    'app.info': async (): Promise<AppInfo> => ({
+      version: options.version,
+      host: options.host,
+      dataDir: paths.dataDir,
+      modelsDir: paths.modelsDir,
+      platform: process.platform,
+      arch: process.arch,
+      inference: inference.status,
+    }),
+    'app.events': (_input, ctx) => events.iterate(ctx.signal),
+    'settings.get': async () => store.getSettings(),
+    'settings.update': async (patch) => {
+      const before = store.getSettings();
+      const after = store.updateSettings(patch);
+      if (after.modelPath && loadChanged(before, after) && inference.status.model) {
+        // Threads, context size and GPU settings apply by reloading the model.
+        void models.ensureLoaded(after.modelPath, after.load).catch(() => undefined);
+      }
+      return after;
+    },
+    'models.list': async () => {
+      const settings = store.getSettings();
+      return models.list(settings.load.contextSize, [settings.modelPath]);
+    },
+    'models.inspect': async ({ path }) => {
+      const { modelBytes: _modelBytes, ...info } = await models.inspect(path, store.getSettings().load.contextSize);
+      return info;
+    },
+    'models.select': async ({ path }) => selectModel(path),
+    'inference.status': async () => inference.status,
+    'chat.list': async () => store.listConversations(),
+    'chat.get': async ({ id }) => store.getConversation(id),
+    'chat.create': async ({ title }) => {
+      const summary = store.createConversation(title ?? '');
+      events.emit({ type: 'conversations.changed' });
+      return summary;
+    },
+    'chat.rename': async ({ id, title }) => {
+      const summary = store.renameConversation(id, title);
+      events.emit({ type: 'conversations.changed' });
+      return summary;
+    },
+    'chat.delete': async ({ id }) => {
+      for (const message of store.getConversation(id).messages) chatService.stop(message.id);
+      store.deleteConversation(id);
+      events.emit({ type: 'conversations.changed' });
+      return { deleted: true };
+    },
+    'chat.send': (input, ctx) => chatService.send(input, ctx),
+    'chat.stop': async ({ messageId }) => ({ stopped: chatService.stop(messageId) }),
+  };
+
+  let disposed = false;
+  return {
+    dispatcher: new ApiDispatcher(handlers),
+    handlers,
+    paths,
+    store,
+    inference,
+    models,
+    chat: chatService,
+    events,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      chatService.stopAll();
+      await inference.dispose();
+      store.close();
+    },
+  };
+}
+
+function loadChanged(a: AppSettings, b: AppSettings): boolean {
+  return JSON.stringify(a.load) !== JSON.stringify(b.load);
+}
+

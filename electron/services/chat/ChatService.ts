@@ -1,0 +1,196 @@
+/**
+ * Asking a question: the conversation and messages in the store, the model in the inference process, the
+ * reasoning/answer split as tokens arrive, the partial answer saved as it streams, and a clean end whatever
+ * happens (finished, stopped, inference process crashed, client gone).
+ */
+import { AppError } from '../../shared/errors';
+import type { AppEvent, ChatChunk, ChatSendInput } from '../../shared/api';
+import type { ConversationSummary, MessageRecord, SamplingSettings } from '../../shared/records';
+import type { RequestContext } from '../../shared/transport';
+import { AsyncChannel, type EventHub } from '../events/EventHub';
+import type { InferenceHost, GenerateResult } from '../inference/InferenceHost';
+import type { ChatTurn } from '../inference/protocol';
+import type { ModelService } from '../models/ModelService';
+import { ReasoningStreamParser } from '../reasoning';
+import type { Store } from '../store';
+
+export interface ChatServiceOptions {
+  store: Store;
+  host: InferenceHost;
+  models: ModelService;
+  events: EventHub<AppEvent>;
+  /** How often the partial answer is written to the store while it streams. Defaults to 500 ms. */
+  saveIntervalMs?: number;
+}
+
+/** The model sees earlier answers but not earlier reasoning (as DianJin-R1 / DeepSeek-R1 style templates expect). */
+export function buildTurns(history: MessageRecord[], question: string): ChatTurn[] {
+  const turns: ChatTurn[] = [];
+  for (const message of history) {
+    if (message.role === 'user') turns.push({ role: 'user', content: message.content });
+    else if (message.answer.trim().length > 0) turns.push({ role: 'assistant', content: message.answer });
+  }
+  turns.push({ role: 'user', content: question });
+  return turns;
+}
+
+export class ChatService {
+  /** Generations in flight by assistant message id, so any client can stop them. */
+  private readonly active = new Map<string, AbortController>();
+  private lastInterrupted: string | null = null;
+
+  constructor(private readonly options: ChatServiceOptions) {}
+
+  /** The message that was being generated when the inference process last died. */
+  takeInterruptedMessageId(): string | null {
+    const id = this.lastInterrupted;
+    this.lastInterrupted = null;
+    return id;
+  }
+
+  stop(messageId: string): boolean {
+    const controller = this.active.get(messageId);
+    controller?.abort();
+    return controller !== undefined;
+  }
+
+  stopAll(): void {
+    for (const controller of this.active.values()) controller.abort();
+  }
+
+  async *send(input: ChatSendInput, ctx: RequestContext): AsyncGenerator<ChatChunk, MessageRecord, void> {
+    const { store, host, models, events } = this.options;
+    const question = input.question.trim();
+    if (question.length === 0) throw new AppError('EMPTY_QUESTION', 'The question is empty. Type a question first.');
+    const settings = store.getSettings();
+    const modelPath = input.modelPath ?? settings.modelPath;
+    if (!modelPath) throw new AppError('MODEL_NOT_SELECTED', 'No model is selected. Open a GGUF model file or choose one in the model library.');
+    const existing = input.conversationId ? store.getConversation(input.conversationId) : null;
+    const model = await models.ensureLoaded(modelPath, { ...settings.load, ...stripUndefined(input.load ?? {}) });
+    const sampling: SamplingSettings = { ...settings.sampling, ...stripUndefined(input.sampling ?? {}) };
+    const turns = buildTurns(existing?.messages ?? [], question);
+
+    const conversationId = existing?.id ?? store.createConversation('').id;
+    const userMessage = store.addUserMessage(conversationId, question);
+    const assistant = store.startAssistantMessage(conversationId, {
+      modelPath: model.path,
+      modelName: model.name,
+      modelHash: host.status.model?.sha256 ?? null,
+      backend: model.backend,
+      sampling,
+    });
+    events.emit({ type: 'conversations.changed' });
+
+    const stop = new AbortController();
+    this.active.set(assistant.id, stop);
+    const signal = AbortSignal.any([ctx.signal, stop.signal]);
+    const wake = new AsyncChannel<null>();
+    let parser: ReasoningStreamParser | null = null;
+    let startInReasoning = false;
+    let raw = '';
+    let pending = { reasoning: '', answer: '' };
+    let completionTokens = 0;
+    let dirty = false;
+
+    const saveTimer = setInterval(() => {
+      if (!dirty || !parser) return;
+      dirty = false;
+      const split = parser.result;
+      store.savePartial(assistant.id, { content: raw, reasoning: split.reasoning, answer: split.answer });
+    }, this.options.saveIntervalMs ?? 500);
+
+    const generation: Promise<GenerateResult> = host.generate(turns, sampling, {
+      signal,
+      onStarted: (info) => {
+        startInReasoning = info.startInReasoning;
+        parser = new ReasoningStreamParser({ startInReasoning });
+        wake.push(null);
+      },
+      onText: (text, tokens) => {
+        if (!parser) return;
+        raw += text;
+        completionTokens = tokens;
+        const delta = parser.push(text);
+        pending = { reasoning: pending.reasoning + delta.reasoning, answer: pending.answer + delta.answer };
+        dirty = true;
+        wake.push(null);
+      },
+    });
+    generation.finally(() => wake.close()).catch(() => undefined);
+
+    const finished: Promise<MessageRecord> = generation.then(
+      ({ stats, stopReason }) => {
+        const split = finish(parser);
+        return store.finishAssistantMessage(assistant.id, {
+          status: stopReason === 'abort' || signal.aborted ? 'stopped' : 'complete',
+          content: raw,
+          reasoning: split.reasoning,
+          answer: split.answer,
+          ...stats,
+        });
+      },
+      (error: unknown) => {
+        const appError = AppError.is(error) ? error : new AppError('INTERNAL', String(error));
+        const split = finish(parser);
+        const crashed = appError.code === 'INFERENCE_CRASHED';
+        if (crashed) this.lastInterrupted = assistant.id;
+        const record = store.finishAssistantMessage(assistant.id, {
+          status: crashed ? 'interrupted' : 'error',
+          content: raw,
+          reasoning: split.reasoning,
+          answer: split.answer,
+          completionTokens,
+          errorCode: appError.code,
+          errorMessage: appError.message,
+        });
+        if (crashed) return record;
+        throw appError;
+      },
+    );
+    const settled = finished.finally(() => {
+      clearInterval(saveTimer);
+      this.active.delete(assistant.id);
+      events.emit({ type: 'conversations.changed' });
+    });
+    settled.catch(() => undefined);
+
+    let completed = false;
+    try {
+      let started = false;
+      for await (const _ of wake) {
+        if (!started && parser) {
+          started = true;
+          const conversation: ConversationSummary = summaryOf(store, conversationId);
+          yield { type: 'start', conversation, userMessage, assistantMessage: assistant, startInReasoning };
+        }
+        if (started && (pending.reasoning || pending.answer)) {
+          const chunk: ChatChunk = { type: 'delta', reasoning: pending.reasoning, answer: pending.answer, completionTokens };
+          pending = { reasoning: '', answer: '' };
+          yield chunk;
+        }
+      }
+      const record = await settled;
+      completed = true;
+      return record;
+    } finally {
+      // The client went away mid-stream: stop the generation; `finished` still saves what was generated.
+      if (!completed) stop.abort();
+    }
+  }
+}
+
+function finish(parser: ReasoningStreamParser | null): { reasoning: string; answer: string } {
+  if (!parser) return { reasoning: '', answer: '' };
+  parser.end();
+  const { reasoning, answer } = parser.result;
+  return { reasoning, answer };
+}
+
+function summaryOf(store: Store, conversationId: string): ConversationSummary {
+  const { messages: _messages, ...summary } = store.getConversation(conversationId);
+  return summary;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

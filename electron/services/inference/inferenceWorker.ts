@@ -1,0 +1,292 @@
+/**
+ * The inference process. node-llama-cpp lives only here, so a llama.cpp crash, abort or out-of-memory ends this
+ * process and never the app. Started with child_process.fork (CLI, `dianjin serve`) or Electron's utilityProcess.
+ */
+import os from 'node:os';
+import { Template } from '@huggingface/jinja';
+import {
+  getLlama,
+  LlamaCompletion,
+  LlamaLogLevel,
+  resolveChatWrapper,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type Token,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+} from 'node-llama-cpp';
+import { AppError, serializeError } from '../../shared/errors';
+import type { GpuChoice, LoadSettings, SamplingSettings } from '../../shared/records';
+import { textFlushIntervalMs, type ChatTurn, type HostToWorker, type StopReason, type WorkerToHost } from './protocol';
+import { defaultThreadCount } from './threads';
+
+// ── Messaging: the same file runs under child_process.fork and Electron's utilityProcess ──────────────────────
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function post(message: WorkerToHost): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+function onHostMessage(listener: (message: HostToWorker) => void): void {
+  if (parentPort) parentPort.on('message', (event) => listener(event.data as HostToWorker));
+  else process.on('message', (message) => listener(message as HostToWorker));
+}
+
+// ── State ────────────────────────────────────────────────────────────────────────────────────────────────────
+interface Loaded {
+  llama: Llama;
+  model: LlamaModel;
+  context: LlamaContext;
+  sequence: LlamaContextSequence;
+  prompt: PromptRenderer;
+}
+
+/** Turns a conversation into prompt tokens, and says whether the prompt already opened <think>. */
+type PromptRenderer = (turns: ChatTurn[]) => { tokens: Token[]; startInReasoning: boolean };
+const llamaByGpu = new Map<GpuChoice, Promise<Llama>>();
+let loaded: Loaded | null = null;
+const running = new Map<string, AbortController>();
+/** One operation at a time: llama.cpp contexts are not re-entrant. */
+let queue: Promise<unknown> = Promise.resolve();
+
+function llamaFor(gpu: GpuChoice): Promise<Llama> {
+  let llama = llamaByGpu.get(gpu);
+  if (!llama) {
+    // build: 'never' — the app never compiles llama.cpp at run time; it uses the prebuilt binaries it ships with.
+    llama = getLlama({ gpu: gpu === 'off' ? false : gpu, build: 'never', logLevel: LlamaLogLevel.error }).catch((error: unknown) => {
+      llamaByGpu.delete(gpu);
+      throw new AppError('BACKEND_UNAVAILABLE', `The ${gpu} backend is not available on this machine: ${(error as Error).message}`);
+    });
+    llamaByGpu.set(gpu, llama);
+  }
+  return llama;
+}
+
+async function unload(): Promise<void> {
+  const current = loaded;
+  loaded = null;
+  if (current) {
+    await current.context.dispose();
+    await current.model.dispose();
+  }
+}
+
+function classifyLoadError(error: unknown, modelPath: string): AppError {
+  if (error instanceof AppError) return error;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (/InsufficientMemory|out of memory|too large|failed to allocate|not enough memory/i.test(message)) {
+    return new AppError('MODEL_TOO_LARGE', `Not enough memory to load ${modelPath}. Choose a smaller quantization, a smaller context size, or fewer GPU layers.`, { cause: message });
+  }
+  if (/unknown (model )?architecture/i.test(message)) {
+    return new AppError('MODEL_UNSUPPORTED_ARCHITECTURE', `llama.cpp does not support this model's architecture (${message}).`);
+  }
+  return new AppError('MODEL_LOAD_FAILED', `llama.cpp could not load ${modelPath}: ${message}`);
+}
+
+async function load(requestId: string, modelPath: string, settings: LoadSettings): Promise<void> {
+  await unload();
+  const llama = await llamaFor(settings.gpu);
+  const threads = settings.threads > 0 ? settings.threads : defaultThreadCount({ cpuMathCores: llama.cpuMathCores, availableParallelism: os.availableParallelism() });
+  let model: LlamaModel;
+  try {
+    model = await llama.loadModel({
+      modelPath,
+      gpuLayers: llama.gpu === false ? 0 : settings.gpuLayers,
+      onLoadProgress: (progress) => post({ type: 'loadProgress', requestId, progress }),
+    });
+  } catch (error) {
+    throw classifyLoadError(error, modelPath);
+  }
+  let context: LlamaContext;
+  try {
+    const trainContext = model.trainContextSize;
+    context = await model.createContext({
+      contextSize: Math.min(settings.contextSize, trainContext > 0 ? trainContext : settings.contextSize),
+      threads,
+      sequences: 1,
+    });
+  } catch (error) {
+    await model.dispose();
+    throw classifyLoadError(error, modelPath);
+  }
+  const prompt = createPromptRenderer(model);
+  loaded = { llama, model, context, sequence: context.getSequence(), prompt };
+  post({
+    type: 'loaded',
+    requestId,
+    info: {
+      name: model.fileInfo.metadata.general?.name ?? modelPath.split(/[\\/]/).pop() ?? 'model',
+      backend: llama.gpu === false ? 'cpu' : llama.gpu,
+      threads,
+      contextSize: context.contextSize,
+      gpuLayers: model.gpuLayers,
+      totalLayers: model.fileInsights.totalLayers,
+    },
+  });
+}
+
+/**
+ * The chat template comes from the GGUF itself and is rendered the way llama.cpp's server and transformers do
+ * (messages + add_generation_prompt), so a template that opens `<think>` in the generation prompt keeps it.
+ * (node-llama-cpp's JinjaTemplateChatWrapper renders the assistant turn as a message and drops that opening.)
+ * node-llama-cpp's own chat-wrapper resolution is only the fallback for files without a template.
+ */
+export function createPromptRenderer(model: LlamaModel): PromptRenderer {
+  const source = model.fileInfo.metadata.tokenizer?.chat_template;
+  if (typeof source === 'string' && source.length > 0) {
+    const template = new Template(source);
+    const special = (id: number | undefined) => (id === undefined ? '' : model.detokenize([id as Token], true));
+    const bos = special(model.tokens.bos ?? undefined);
+    const eos = special(model.tokens.eos ?? undefined);
+    return (turns) => {
+      const text = template.render({
+        messages: turns.map((t) => ({ role: t.role, content: t.content })),
+        add_generation_prompt: true,
+        enable_thinking: true,
+        bos_token: bos,
+        eos_token: eos,
+      });
+      return { tokens: model.tokenize(text, true), startInReasoning: /<think>\s*$/.test(text) };
+    };
+  }
+  const wrapper: ChatWrapper = resolveChatWrapper(model);
+  return (turns) => {
+    const chatHistory: ChatHistoryItem[] = turns.map((turn): ChatHistoryItem => {
+      if (turn.role === 'system') return { type: 'system', text: turn.content };
+      if (turn.role === 'user') return { type: 'user', text: turn.content };
+      return { type: 'model', response: [turn.content] };
+    });
+    const { contextText } = wrapper.generateContextState({ chatHistory: [...chatHistory, { type: 'model', response: [] }] });
+    return { tokens: contextText.tokenize(model.tokenizer), startInReasoning: /<think>\s*$/.test(contextText.toString()) };
+  };
+}
+
+function mapStopReason(reason: string | undefined): StopReason {
+  switch (reason) {
+    case 'eogToken':
+    case 'eosToken':
+      return 'eos';
+    case 'maxTokens':
+      return 'maxTokens';
+    case 'abort':
+      return 'abort';
+    case 'stopGenerationTrigger':
+    case 'customStopTrigger':
+      return 'stopTrigger';
+    default:
+      return 'other';
+  }
+}
+
+async function generate(requestId: string, turns: ChatTurn[], sampling: SamplingSettings, signal: AbortSignal): Promise<void> {
+  const current = loaded;
+  if (!current) throw new AppError('MODEL_NOT_SELECTED', 'No model is loaded. Choose a GGUF model first.');
+  const received = performance.now();
+  if (signal.aborted) {
+    post({ type: 'done', requestId, stopReason: 'abort', stats: { promptTokens: 0, completionTokens: 0, ttftMs: null, tokensPerSecond: null, durationMs: 0 } });
+    return;
+  }
+  const { tokens, startInReasoning } = current.prompt(turns);
+  const contextSize = current.context.contextSize;
+  // Leave room for at least a short answer; otherwise the question cannot be answered in this context.
+  if (tokens.length + 16 > contextSize) {
+    throw new AppError(
+      'CONTEXT_OVERFLOW',
+      `The conversation is ${tokens.length} tokens long and does not fit the ${contextSize}-token context. Start a new conversation, shorten the question, or raise the context size in Settings.`,
+      { promptTokens: tokens.length, contextSize },
+    );
+  }
+  await current.sequence.clearHistory();
+  post({ type: 'started', requestId, promptTokens: tokens.length, startInReasoning });
+
+  let pending = '';
+  let completionTokens = 0;
+  let firstTokenAt: number | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const flush = () => {
+    timer = null;
+    if (pending.length === 0) return;
+    post({ type: 'text', requestId, text: pending, completionTokens });
+    pending = '';
+  };
+  const completion = new LlamaCompletion({ contextSequence: current.sequence });
+  try {
+    const response = await completion.generateCompletionWithMeta(tokens, {
+      signal,
+      stopOnAbortSignal: true,
+      maxTokens: Math.min(sampling.maxTokens, contextSize - tokens.length),
+      disableContextShift: true,
+      temperature: sampling.temperature,
+      topK: sampling.topK,
+      topP: sampling.topP,
+      minP: sampling.minP,
+      ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
+      repeatPenalty: sampling.repeatPenalty !== 1 ? { penalty: sampling.repeatPenalty } : false,
+      onToken: (generated) => {
+        completionTokens += generated.length;
+        firstTokenAt ??= performance.now();
+      },
+      onTextChunk: (chunk) => {
+        const first = pending.length === 0 && completionTokens <= 1;
+        pending += chunk;
+        // The first text goes out at once (time to first token); later text is coalesced.
+        if (first) flush();
+        else timer ??= setTimeout(flush, textFlushIntervalMs);
+      },
+    });
+    if (timer) clearTimeout(timer);
+    flush();
+    const end = performance.now();
+    const decodeMs = firstTokenAt !== null ? end - firstTokenAt : null;
+    post({
+      type: 'done',
+      requestId,
+      stopReason: signal.aborted ? 'abort' : mapStopReason(response.metadata.stopReason),
+      stats: {
+        promptTokens: tokens.length,
+        completionTokens,
+        ttftMs: firstTokenAt !== null ? firstTokenAt - received : null,
+        // Decode speed: tokens after the first over the time since the first.
+        tokensPerSecond: decodeMs && completionTokens > 1 ? ((completionTokens - 1) * 1000) / decodeMs : null,
+        durationMs: end - received,
+      },
+    });
+  } finally {
+    if (timer) clearTimeout(timer);
+    completion.dispose();
+  }
+}
+
+function handle(message: HostToWorker): void {
+  if (message.type === 'abort') {
+    running.get(message.requestId)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  running.set(message.requestId, controller);
+  const run = async () => {
+    switch (message.type) {
+      case 'load':
+        return load(message.requestId, message.modelPath, message.load);
+      case 'unload':
+        await unload();
+        return post({ type: 'unloaded', requestId: message.requestId });
+      case 'generate':
+        return generate(message.requestId, message.turns, message.sampling, controller.signal);
+    }
+  };
+  queue = queue
+    .then(run)
+    .catch((error: unknown) => post({ type: 'error', requestId: message.requestId, error: serializeError(error) }))
+    .finally(() => running.delete(message.requestId));
+}
+
+onHostMessage(handle);
+post({ type: 'ready', pid: process.pid });
