@@ -25,6 +25,8 @@ export interface AppServicesOptions {
   modelPath?: string;
   /** Load the selected model right away so the first question is fast. Defaults to true. */
   preloadModel?: boolean;
+  /** Memory a model may use (for the "too big" check). Defaults to the machine's total memory. */
+  totalMemoryBytes?: number;
 }
 
 export interface AppServices {
@@ -53,7 +55,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     onStatus: (status) => events.emit({ type: 'inference.status', status }),
     onRestarted: (reason) => events.emit({ type: 'inference.restarted', reason, interruptedMessageId: chat?.takeInterruptedMessageId() ?? null }),
   });
-  const models = new ModelService({ modelsDir: paths.modelsDir, host: inference });
+  const models = new ModelService({ modelsDir: paths.modelsDir, host: inference, ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}) });
   chat = new ChatService({ store, host: inference, models, events });
   const chatService = chat;
 
