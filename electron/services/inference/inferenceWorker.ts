@@ -3,15 +3,10 @@
  * process and never the app. Started with child_process.fork (CLI, `dianjin serve`) or Electron's utilityProcess.
  */
 import os from 'node:os';
-import { Template } from '@huggingface/jinja';
 import {
   getLlama,
   LlamaCompletion,
   LlamaLogLevel,
-  resolveChatWrapper,
-  type ChatHistoryItem,
-  type ChatWrapper,
-  type Token,
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
@@ -19,6 +14,7 @@ import {
 } from 'node-llama-cpp';
 import { AppError, serializeError } from '../../shared/errors';
 import type { GpuChoice, LoadSettings, SamplingSettings } from '../../shared/records';
+import { createPromptRenderer, type PromptRenderer } from './promptRenderer';
 import { textFlushIntervalMs, type ChatTurn, type HostToWorker, type StopReason, type WorkerToHost } from './protocol';
 import { defaultThreadCount } from './threads';
 
@@ -48,8 +44,7 @@ interface Loaded {
   prompt: PromptRenderer;
 }
 
-/** Turns a conversation into prompt tokens, and says whether the prompt already opened <think>. */
-type PromptRenderer = (turns: ChatTurn[]) => { tokens: Token[]; startInReasoning: boolean };
+
 const llamaByGpu = new Map<GpuChoice, Promise<Llama>>();
 let loaded: Loaded | null = null;
 const running = new Map<string, AbortController>();
@@ -130,42 +125,6 @@ async function load(requestId: string, modelPath: string, settings: LoadSettings
       totalLayers: model.fileInsights.totalLayers,
     },
   });
-}
-
-/**
- * The chat template comes from the GGUF itself and is rendered the way llama.cpp's server and transformers do
- * (messages + add_generation_prompt), so a template that opens `<think>` in the generation prompt keeps it.
- * (node-llama-cpp's JinjaTemplateChatWrapper renders the assistant turn as a message and drops that opening.)
- * node-llama-cpp's own chat-wrapper resolution is only the fallback for files without a template.
- */
-export function createPromptRenderer(model: LlamaModel): PromptRenderer {
-  const source = model.fileInfo.metadata.tokenizer?.chat_template;
-  if (typeof source === 'string' && source.length > 0) {
-    const template = new Template(source);
-    const special = (id: number | undefined) => (id === undefined ? '' : model.detokenize([id as Token], true));
-    const bos = special(model.tokens.bos ?? undefined);
-    const eos = special(model.tokens.eos ?? undefined);
-    return (turns) => {
-      const text = template.render({
-        messages: turns.map((t) => ({ role: t.role, content: t.content })),
-        add_generation_prompt: true,
-        enable_thinking: true,
-        bos_token: bos,
-        eos_token: eos,
-      });
-      return { tokens: model.tokenize(text, true), startInReasoning: /<think>\s*$/.test(text) };
-    };
-  }
-  const wrapper: ChatWrapper = resolveChatWrapper(model);
-  return (turns) => {
-    const chatHistory: ChatHistoryItem[] = turns.map((turn): ChatHistoryItem => {
-      if (turn.role === 'system') return { type: 'system', text: turn.content };
-      if (turn.role === 'user') return { type: 'user', text: turn.content };
-      return { type: 'model', response: [turn.content] };
-    });
-    const { contextText } = wrapper.generateContextState({ chatHistory: [...chatHistory, { type: 'model', response: [] }] });
-    return { tokens: contextText.tokenize(model.tokenizer), startInReasoning: /<think>\s*$/.test(contextText.toString()) };
-  };
 }
 
 function mapStopReason(reason: string | undefined): StopReason {

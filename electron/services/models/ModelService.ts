@@ -33,12 +33,8 @@ export class ModelService {
 
   /** Valid GGUF files in the models folder (and `extra` paths such as the selected model), sorted by name. */
   async list(contextSize: number, extra: (string | null)[] = []): Promise<ModelFileInfo[]> {
-    let names: string[] = [];
-    try {
-      names = (await readdir(this.options.modelsDir)).filter((name) => name.toLowerCase().endsWith('.gguf'));
-    } catch {
-      names = [];
-    }
+    // A missing models folder simply has no models.
+    const names = (await readdir(this.options.modelsDir).catch(() => [] as string[])).filter((name) => name.toLowerCase().endsWith('.gguf'));
     const paths = new Set([...names.map((name) => path.join(this.options.modelsDir, name)), ...extra.filter((p): p is string => !!p).map((p) => path.resolve(p))]);
     const results = await Promise.all(
       [...paths].map((p) =>

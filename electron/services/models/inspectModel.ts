@@ -76,7 +76,7 @@ export async function inspectModelFile(filePath: string, options: InspectOptions
     });
   }
   const contextSize = Math.min(options.contextSize, insights.trainContextSize ?? options.contextSize);
-  let estimatedMemoryBytes: number | null = null;
+  let estimatedMemoryBytes: number | null;
   try {
     const modelReq = insights.estimateModelResourceRequirements({ gpuLayers: 0 });
     const contextReq = insights.estimateContextResourceRequirements({ contextSize, modelGpuLayers: 0 });
