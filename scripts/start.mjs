@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// `npm start`: launches the desktop app with Electron when its binary is installed. Electron's binary is a separate
+// download (node_modules/electron/install.js, not run at install time here); when it is missing this tries that
+// download once, time-boxed, and otherwise starts the browser mode (`dianjin serve`) instead.
+// Arguments after `npm start --` are passed on (to Electron, or to `dianjin serve`).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(root, 'package.json'));
+const forwardedArgs = process.argv.slice(2);
+const downloadTimeoutMs = Number(process.env.DIANJIN_ELECTRON_DOWNLOAD_TIMEOUT_MS) || 60_000;
+
+/** The Electron executable's path when it is installed, else null (`require('electron')` throws when it is not). */
+function electronBinary() {
+  try {
+    const resolved = require.resolve('electron');
+    delete require.cache[resolved];
+    const binary = require('electron');
+    return typeof binary === 'string' && existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs a command with the terminal attached; resolves its exit code. Ctrl+C reaches the child from the terminal
+ * itself (same process group), so this process only waits for it; SIGTERM is passed on.
+ */
+function run(command, args, { env = process.env, timeoutMs, captureStderr = false } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: ['inherit', 'inherit', captureStderr ? 'pipe' : 'inherit'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+    const ignoreInterrupt = () => {};
+    const forwardTerminate = () => child.kill('SIGTERM');
+    process.on('SIGINT', ignoreInterrupt);
+    process.on('SIGTERM', forwardTerminate);
+    let timedOut = false;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, timeoutMs);
+    const done = (code) => {
+      clearTimeout(timer);
+      process.off('SIGINT', ignoreInterrupt);
+      process.off('SIGTERM', forwardTerminate);
+      resolve({ code, stderr, timedOut });
+    };
+    child.on('error', (error) => {
+      stderr += error.message;
+      done(1);
+    });
+    child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function tryDownloadElectron() {
+  const installer = path.join(root, 'node_modules', 'electron', 'install.js');
+  if (!existsSync(installer)) return;
+  const seconds = Math.round(downloadTimeoutMs / 1000);
+  console.log(`The Electron binary is not installed; trying once to download it (at most ${seconds} s)…`);
+  const { code, stderr, timedOut } = await run(process.execPath, [installer], { timeoutMs: downloadTimeoutMs, captureStderr: true });
+  if (timedOut) console.log(`The Electron download did not finish within ${seconds} s.`);
+  else if (code !== 0) {
+    const reason = stderr.split('\n').find((line) => line.trim() !== '') ?? `exit code ${code}`;
+    console.log(`The Electron download failed: ${reason.trim()}`);
+  }
+}
+
+async function main() {
+  const mainBundle = path.join(root, 'dist', 'electron', 'main.js');
+  let electron = electronBinary();
+  if (!electron) {
+    await tryDownloadElectron();
+    electron = electronBinary();
+  }
+
+  if (electron) {
+    if (!existsSync(mainBundle)) {
+      console.error('The app is not built yet: run `npm run build`, then `npm start` again.');
+      return 1;
+    }
+    // ELECTRON_RUN_AS_NODE (set by some editors' terminals) would make Electron behave as plain Node.
+    const env = { ...process.env };
+    delete env.ELECTRON_RUN_AS_NODE;
+    return (await run(electron, ['.', ...forwardedArgs], { env })).code;
+  }
+
+  console.log(
+    'The Electron binary is not installed here (it could not be downloaded). Starting the browser mode instead: ' +
+      'open the address printed below in your browser.',
+  );
+  return (await run(process.execPath, [path.join(root, 'bin', 'dianjin.js'), 'serve', ...forwardedArgs])).code;
+}
+
+process.exitCode = await main();
