@@ -35,7 +35,11 @@ export async function main(argv: string[]): Promise<void> {
     .version(packageVersion())
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      // One sentence, in the same form as every other CLI error.
+      outputError: (text, write) => write(`dianjin: ${text.replace(/^error: /, '').trim()}\n`),
+    });
 
   program
     .command('ask')

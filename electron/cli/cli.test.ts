@@ -1,0 +1,82 @@
+/** The real `dianjin` command (built bundle, real inference process, temp DIANJIN_HOME). */
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot, tempDir, tinyModel } from '../testing/fixtures';
+
+const home = tempDir('dianjin-cli-');
+afterAll(() => home.cleanup());
+const bin = path.join(repoRoot, 'bin', 'dianjin.js');
+
+function dianjin(args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, DIANJIN_HOME: home.dir, NO_COLOR: '1' }, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function expectCleanError(result: ReturnType<typeof dianjin>, pattern: RegExp) {
+  expect(result.code).not.toBe(0);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^dianjin: /);
+  expect(lines[0]).toMatch(pattern);
+  // Never a stack trace.
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('dianjin ask', () => {
+  it('--json prints one JSON object as the last line with the documented fields', () => {
+    const result = dianjin(['ask', '--model', tinyModel, '--json', '--max-tokens', '24', '--threads', '1', '--ctx', '1024', '--gpu', 'off', '--temperature', '0.7', '净利润 net income?']);
+    expect(result.code, result.stderr).toBe(0);
+    const last = result.stdout.trim().split('\n').at(-1)!;
+    const json = JSON.parse(last);
+    for (const key of ['reasoning', 'answer', 'model', 'promptTokens', 'completionTokens', 'tokensPerSecond', 'ttftMs', 'backend']) expect(json).toHaveProperty(key);
+    expect(json.model).toBe('DianJin Test Tiny');
+    expect(json.backend).toBe('cpu');
+    expect(json.threads).toBe(1);
+    expect(json.contextSize).toBe(1024);
+    expect(json.completionTokens).toBeGreaterThan(0);
+    expect(json.completionTokens).toBeLessThanOrEqual(24);
+    expect(json.status).toBe('complete');
+  });
+
+  it('streams reasoning and answer as text without --json', () => {
+    const result = dianjin(['ask', '--model', tinyModel, '--max-tokens', '16', '--threads', '1', 'What is EPS?']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Reasoning:\n/);
+  });
+
+  it('bad input: one clear sentence on stderr, non-zero exit, no stack trace', () => {
+    expectCleanError(dianjin(['ask', '--model', path.join(home.dir, 'nope.gguf'), 'Hi']), /No file at/);
+    const notGguf = path.join(home.dir, 'notes.gguf');
+    writeFileSync(notGguf, 'hello');
+    expectCleanError(dianjin(['ask', '--model', notGguf, 'Hi']), /not a GGUF/);
+    expectCleanError(dianjin(['ask', '--model', tinyModel, '   ']), /question is empty/);
+    expectCleanError(dianjin(['ask', '--model', tinyModel, '--temperature', 'hot', 'Hi']), /--temperature must be a number/);
+    expectCleanError(dianjin(['ask', '--model', tinyModel, '--gpu', 'tpu', 'Hi']), /tpu/);
+  });
+});
+
+describe('dianjin serve', () => {
+  it('prints the URL with the token, serves on 127.0.0.1 and answers 401 without the token', async () => {
+    const child = spawn(process.execPath, [bin, 'serve', '--json', '--port', '0', '--token', 'cli-test-token', '--model', tinyModel], { env: { ...process.env, DIANJIN_HOME: home.dir } });
+    try {
+      const info = await new Promise<{ url: string; port: number; token: string }>((resolve, reject) => {
+        readline.createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line)));
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      expect(info.url).toBe(`http://127.0.0.1:${info.port}/?token=cli-test-token`);
+      expect((await fetch(`http://127.0.0.1:${info.port}/api/call/chat.list`, { method: 'POST', body: '{}' })).status).toBe(401);
+      const ok = await fetch(`http://127.0.0.1:${info.port}/api/call/app.info`, { method: 'POST', body: '{}', headers: { authorization: 'Bearer cli-test-token' } });
+      const body = (await ok.json()) as { ok: boolean; value: { host: string; dataDir: string } };
+      expect(body).toMatchObject({ ok: true, value: { host: 'browser', dataDir: home.dir } });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('refuses a bad --model before serving', () => {
+    expectCleanError(dianjin(['serve', '--model', path.join(home.dir, 'missing.gguf')]), /No file at/);
+  });
+});
