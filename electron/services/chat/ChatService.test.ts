@@ -2,6 +2,8 @@
  * Model-dependent: the real inference process with the tiny generated GGUF, real SQLite. The model answers
  * gibberish, so these tests check mechanics (streaming, saving, stopping, crashing, recovering), never words.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,6 +93,9 @@ describe('ChatService with the real inference process', () => {
     expect(services.store.getConversation(first.record.conversationId).messages).toHaveLength(4);
     // The second prompt includes the first turn.
     expect(second.record.promptTokens).toBeGreaterThan(first.record.promptTokens!);
+    // Every message keeps the model file's hash (computed in the background after the first load).
+    const sha256 = createHash('sha256').update(readFileSync(tinyModel)).digest('hex');
+    expect(second.record.modelHash).toBe(sha256);
   });
 
   it('stops when the client aborts and keeps the partial answer as "stopped"', async () => {

@@ -126,6 +126,7 @@ export class ChatService {
           content: raw,
           reasoning: split.reasoning,
           answer: split.answer,
+          modelHash: host.status.model?.sha256 ?? null,
           ...stats,
         });
       },

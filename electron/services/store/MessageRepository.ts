@@ -58,6 +58,7 @@ interface FinishParams {
   ttftMs: number | null;
   tokensPerSecond: number | null;
   durationMs: number | null;
+  modelHash: string | null;
   at: number;
 }
 
@@ -147,7 +148,8 @@ export class MessageRepository {
       UPDATE messages SET status = @status, content = @content, reasoning = @reasoning, answer = @answer,
              error_code = @errorCode, error_message = @errorMessage,
              prompt_tokens = @promptTokens, completion_tokens = @completionTokens, ttft_ms = @ttftMs,
-             tokens_per_second = @tokensPerSecond, duration_ms = @durationMs, updated_at = @at
+             tokens_per_second = @tokensPerSecond, duration_ms = @durationMs, updated_at = @at,
+             model_hash = COALESCE(model_hash, @modelHash)
       WHERE id = @id`);
     this.#conversationOf = db.prepare('SELECT conversation_id FROM messages WHERE id = ?');
     // updated_at is left as the time of the last saved token, so restarting the app does not reorder the list.
@@ -245,6 +247,7 @@ export class MessageRepository {
       ttftMs: finiteOrNull(input.ttftMs),
       tokensPerSecond: finiteOrNull(input.tokensPerSecond),
       durationMs: finiteOrNull(input.durationMs),
+      modelHash: input.modelHash ?? null,
       at: this.#now(),
     });
     return this.get(messageId);

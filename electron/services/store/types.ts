@@ -30,4 +30,6 @@ export interface FinishAssistantMessageInput extends PartialMessageText, Partial
   status: Exclude<MessageStatus, 'streaming'>;
   errorCode?: string | null;
   errorMessage?: string | null;
+  /** The model file's SHA-256 when it became known during the generation (hashing runs in the background). */
+  modelHash?: string | null;
 }
