@@ -1,0 +1,140 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { appStore, conversationsStore, modelsStore, startStores, useApp, useSettings } from './stores';
+import { applyLanguage } from './i18n';
+import { host, pathForFile } from './api';
+import { isNewChatShortcut, isSettingsShortcut } from './lib/shortcuts';
+import { startNewChat, openSettings } from './stores/commands';
+import { Sidebar } from './components/layout/Sidebar';
+import { TopBar } from './components/layout/TopBar';
+import { Notices } from './components/common/Notices';
+import { TokenPage } from './components/common/TokenPage';
+import { ChatView } from './components/chat/ChatView';
+import { ModelView } from './components/models/ModelView';
+import { SettingsView } from './components/settings/SettingsView';
+
+function useThemeAndLanguage() {
+  const theme = useSettings((s) => s.settings?.theme ?? 'system');
+  const language = useSettings((s) => s.settings?.language ?? 'system');
+  useEffect(() => {
+    const root = document.documentElement;
+    if (theme === 'system') delete root.dataset.theme;
+    else root.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => applyLanguage(language), [language]);
+}
+
+function useGlobalShortcuts() {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (isNewChatShortcut(event)) {
+        event.preventDefault();
+        void startNewChat();
+      } else if (isSettingsShortcut(event)) {
+        event.preventDefault();
+        openSettings();
+      } else if (event.key === 'Escape' && !event.defaultPrevented) {
+        const { live, sending, stop } = conversationsStore.getState();
+        if (live || sending) {
+          event.preventDefault();
+          stop();
+        }
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+}
+
+/** Dropping a .gguf anywhere loads it (Electron); a browser cannot see the file's path, so it explains instead. */
+function useModelDrop() {
+  const [dragging, setDragging] = useState(false);
+  useEffect(() => {
+    let depth = 0;
+    const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer?.types ?? []).includes('Files');
+    const onEnter = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      depth++;
+      setDragging(true);
+    };
+    const onOver = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+    };
+    const onLeave = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const onDrop = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      depth = 0;
+      setDragging(false);
+      const file = event.dataTransfer?.files[0];
+      if (!file) return;
+      const app = appStore.getState();
+      if (!file.name.toLowerCase().endsWith('.gguf')) {
+        app.pushNotice({ kind: 'warning', messageKey: 'drop.notGguf', timeoutMs: 8000 });
+        return;
+      }
+      if (pathForFile) {
+        const path = pathForFile(file);
+        void modelsStore
+          .getState()
+          .select(path)
+          .then((ok) => {
+            if (!ok) appStore.getState().setView('models');
+          });
+      } else {
+        app.pushNotice({ kind: 'info', messageKey: 'drop.browser', params: { name: file.name, dir: app.info?.modelsDir ?? '' } });
+        app.setView('models');
+      }
+    };
+    window.addEventListener('dragenter', onEnter);
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('dragleave', onLeave);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragenter', onEnter);
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('dragleave', onLeave);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, []);
+  return dragging;
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const view = useApp((s) => s.view);
+  const unauthorized = useApp((s) => s.unauthorized);
+  useEffect(() => startStores(), []);
+  useThemeAndLanguage();
+  useGlobalShortcuts();
+  const dragging = useModelDrop();
+
+  if (unauthorized && host === 'browser') return <TokenPage reason="expired" />;
+
+  return (
+    <div className="app-shell" data-host={host}>
+      <Sidebar />
+      <div className="main-column">
+        <TopBar />
+        <Notices />
+        <main className="view" data-view={view}>
+          {view === 'chat' && <ChatView />}
+          {view === 'models' && <ModelView />}
+          {view === 'settings' && <SettingsView />}
+        </main>
+      </div>
+      {dragging && (
+        <div className="drop-overlay" data-testid="drop-overlay">
+          <div className="drop-overlay-box">{t('drop.overlay')}</div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * The renderer's one door to the shared contract (electron/shared): the API declaration, records, errors and the
+ * transport client. Nothing from the services side is imported anywhere else in the renderer.
+ */
+/* eslint-disable no-restricted-imports -- the lint pattern 'electron' also matches the electron/shared folder; only this file crosses it */
+export {
+  api as apiDeclaration,
+  isMethodName,
+  methodNames,
+  SettingsPatch,
+  type AppEvent,
+  type AppInfo,
+  type ChatChunk,
+  type HostKind,
+  type InferenceState,
+  type InferenceStatus,
+  type LoadedModelInfo,
+  type MethodName,
+  type ModelFileInfo,
+} from '../../electron/shared/api';
+export type { DianjinBridge, BridgeStream } from '../../electron/shared/bridge';
+export { AppError, errorCodes, isErrorCode, serializeError, type ErrorCode, type SerializedError } from '../../electron/shared/errors';
+export {
+  defaultSettings,
+  type AppSettings,
+  type ConversationRecord,
+  type ConversationSummary,
+  type GenerationStats,
+  type GpuChoice,
+  type MessageRecord,
+  type MessageStatus,
+} from '../../electron/shared/records';
+export { createApiClient, type ApiClient, type ApiTransport, type Envelope, type StreamOptions } from '../../electron/shared/transport';

@@ -1,0 +1,80 @@
+/**
+ * The stores, one per domain, created once for the page with the API client and wired to each other here
+ * (selecting a model updates the status; `app.events` updates the status and the conversation list).
+ */
+import { useStore } from 'zustand';
+import { api, connection } from '../api';
+import { createAppStore, type AppState } from './app';
+import { createConversationsStore, type ConversationsState } from './conversations';
+import { createModelsStore, type ModelsState } from './models';
+import { createSettingsStore, type SettingsState } from './settings';
+import { runAppEvents } from './events';
+
+export const appStore = createAppStore({ api });
+const reportError = (error: unknown) => void appStore.getState().reportError(error);
+
+export const settingsStore = createSettingsStore({ api, onError: reportError });
+export const conversationsStore = createConversationsStore({ api, onError: reportError });
+export const modelsStore = createModelsStore({
+  api,
+  onError: reportError,
+  onSelected(status, path) {
+    appStore.getState().setStatus(status);
+    const settings = settingsStore.getState().settings;
+    if (settings) settingsStore.getState().setSettings({ ...settings, modelPath: path });
+  },
+});
+
+export const useApp = <T>(selector: (state: AppState) => T): T => useStore(appStore, selector);
+export const useSettings = <T>(selector: (state: SettingsState) => T): T => useStore(settingsStore, selector);
+export const useConversations = <T>(selector: (state: ConversationsState) => T): T => useStore(conversationsStore, selector);
+export const useModels = <T>(selector: (state: ModelsState) => T): T => useStore(modelsStore, selector);
+
+let started = false;
+
+/** Loads the initial state and listens to server events; call once when the UI mounts. */
+export function startStores(): () => void {
+  if (started) return () => {};
+  started = true;
+  const controller = new AbortController();
+
+  appStore.getState().setConnection(connection.state);
+  const offConnection = connection.onChange((state) => appStore.getState().setConnection(state));
+
+  void appStore.getState().loadInfo();
+  void settingsStore.getState().load();
+  void conversationsStore.getState().refreshList();
+  void modelsStore.getState().refresh();
+
+  void runAppEvents(
+    api,
+    {
+      onEvent(event) {
+        switch (event.type) {
+          case 'inference.status':
+            appStore.getState().setStatus(event.status);
+            break;
+          case 'inference.restarted':
+            appStore.getState().pushNotice({ kind: 'warning', messageKey: 'notices.restarted' });
+            void conversationsStore.getState().reloadCurrent();
+            break;
+          case 'conversations.changed':
+            void conversationsStore.getState().refreshList();
+            void conversationsStore.getState().reloadCurrent();
+            break;
+        }
+      },
+      async resync() {
+        await Promise.all([appStore.getState().loadInfo(), conversationsStore.getState().refreshList(), settingsStore.getState().load()]);
+      },
+      shouldContinue: () => !appStore.getState().unauthorized,
+    },
+    { signal: controller.signal },
+  );
+
+  return () => {
+    started = false;
+    controller.abort();
+    offConnection();
+  };
+}
