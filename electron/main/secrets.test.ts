@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../shared/errors';
 import { SecretStore, SecretStorageUnavailableError, secretsFileName, type SecretCipher } from './secrets';
 
@@ -23,8 +23,12 @@ describe('SecretStore', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'dianjin-secrets-'));
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    vi.restoreAllMocks();
+  });
 
   it('stores values encrypted and reads them back', async () => {
     const store = new SecretStore(dir, fakeCipher(), 'linux');
@@ -70,6 +74,7 @@ describe('SecretStore', () => {
     writeFileSync(path.join(dir, secretsFileName), '{oops');
     const store = new SecretStore(dir, fakeCipher(), 'linux');
     expect(await store.get('a')).toBeNull();
+    expect(readdirSync(dir).some((name) => name.startsWith(`${secretsFileName}.corrupt-`))).toBe(true);
     await store.set('a', '1');
     expect(await store.get('a')).toBe('1');
   });

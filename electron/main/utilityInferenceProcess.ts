@@ -5,7 +5,7 @@
  * The worker talks back with `process.parentPort.postMessage`, which it detects on its own.
  */
 import { utilityProcess, type UtilityProcess } from 'electron';
-import type { InferenceProcessHandle, SpawnInferenceProcess } from '../services/inference/process';
+import type { SpawnInferenceProcess } from '../services/inference/process';
 
 /** How long `kill()` waits for the graceful SIGTERM before forcing SIGKILL (a llama.cpp call can ignore it). */
 const forceKillAfterMs = 3_000;
