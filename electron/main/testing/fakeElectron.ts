@@ -85,6 +85,34 @@ export class FakeIpcMain extends EventEmitter {
   }
 }
 
+/** A utilityProcess child: records what it was sent and whether it was killed; tests emit its events. */
+export class FakeUtilityProcess extends EventEmitter {
+  pid: number | undefined = undefined;
+  readonly posted: unknown[] = [];
+  killed = 0;
+  constructor(
+    readonly modulePath: string,
+    readonly options: Record<string, unknown>,
+  ) {
+    super();
+  }
+  postMessage(message: unknown): void {
+    this.posted.push(structuredClone(message));
+  }
+  kill(): boolean {
+    this.killed++;
+    return true;
+  }
+  spawned(pid: number): void {
+    this.pid = pid;
+    this.emit('spawn');
+  }
+  exited(code: number): void {
+    this.emit('exit', code);
+    this.pid = undefined;
+  }
+}
+
 /** The fake module's state; tests reset it with `resetFakeElectron()`. */
 export const fake = {
   ipcMain: new FakeIpcMain(),
@@ -97,6 +125,9 @@ export const fake = {
   /** What `protocol.handle` registered, by scheme, and what was registered as privileged. */
   protocolHandlers: new Map<string, (request: Request) => Response | Promise<Response>>(),
   privilegedSchemes: [] as unknown[],
+  /** Children started with `utilityProcess.fork`; set `forkError` to make the next fork throw. */
+  utilityProcesses: [] as FakeUtilityProcess[],
+  forkError: null as Error | null,
 };
 
 export function resetFakeElectron(): void {
@@ -107,6 +138,8 @@ export function resetFakeElectron(): void {
   fake.openDialogResult = { canceled: true, filePaths: [] };
   fake.protocolHandlers.clear();
   fake.privilegedSchemes = [];
+  fake.utilityProcesses = [];
+  fake.forkError = null;
 }
 
 function preloadEvent(): FakeIpcEvent {
@@ -139,6 +172,14 @@ export const fakeElectronModule = {
     on: (channel: string, listener: (...args: unknown[]) => void) => rendererListeners.on(channel, listener),
   },
   webUtils: { getPathForFile: (file: unknown) => fake.pathForFile(file) },
+  utilityProcess: {
+    fork(modulePath: string, _args: string[], options: Record<string, unknown>) {
+      if (fake.forkError) throw fake.forkError;
+      const child = new FakeUtilityProcess(modulePath, options);
+      fake.utilityProcesses.push(child);
+      return child;
+    },
+  },
   protocol: {
     handle(scheme: string, handler: (request: Request) => Response | Promise<Response>) {
       fake.protocolHandlers.set(scheme, handler);
