@@ -169,6 +169,15 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
+function describeStartupError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // A native addon (better-sqlite3) built for Node.js rather than Electron: the usual state of a development checkout.
+  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)) {
+    return `${message}\n\nNative modules must be rebuilt for Electron: run \`npx electron-builder install-app-deps\` (and \`npm rebuild better-sqlite3\` before using the CLI again).`;
+  }
+  return message;
+}
+
 // ── Single instance per data dir ─────────────────────────────────────────────────────────────────────────────
 if (!app.requestSingleInstanceLock()) {
   console.log(`${productName} is already running with data in ${dataDir}; focusing it.`);
@@ -180,8 +189,7 @@ if (!app.requestSingleInstanceLock()) {
   start().catch(async (error: unknown) => {
     console.error('[app] could not start:', error);
     await app.whenReady();
-    const message = error instanceof Error ? error.message : String(error);
-    dialog.showErrorBox(`${productName} could not start`, `${message}\n\nData folder: ${dataDir}`);
+    dialog.showErrorBox(`${productName} could not start`, `${describeStartupError(error)}\n\nData folder: ${dataDir}`);
     await disposeServices();
     app.exit(1);
   });
