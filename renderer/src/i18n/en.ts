@@ -6,11 +6,11 @@ export const en = {
   },
   token: {
     title: 'Open the workbench from its link',
-    body: 'This page needs the access link that `dianjin serve` prints when it starts, for example:',
+    body: 'This page needs the access link that “dianjin serve” prints when it starts, for example:',
     example: 'http://127.0.0.1:PORT/?token=…',
-    howTo: 'Run `dianjin serve` in a terminal and open the address it prints (it includes a one-time token). The token is kept for this browser tab only.',
+    howTo: 'Run “dianjin serve” in a terminal and open the address it prints (it includes a one-time token). The token is kept for this browser tab only.',
     expiredTitle: 'The access token is no longer valid',
-    expiredBody: 'The server may have been restarted with a new token. Open the address that `dianjin serve` printed most recently.',
+    expiredBody: 'The server may have been restarted with a new token. Open the address that “dianjin serve” printed most recently.',
   },
   shortcuts: {
     title: 'Keyboard shortcuts',
@@ -133,7 +133,7 @@ export const en = {
     pathLabel: 'Path to a .gguf file',
     pathPlaceholder: '/path/to/DianJin-R1-7B-Q4_K_M.gguf',
     pathSubmit: 'Load',
-    browserHint: 'In the browser, a file cannot be opened from your disk directly: place it in the models folder above, then refresh, or type its full path on the machine running `dianjin serve`.',
+    browserHint: 'In the browser, a file cannot be opened from your disk directly: place it in the models folder above, then refresh, or type its full path on the machine running “dianjin serve”.',
     dropHint: 'You can also drop a .gguf file onto this window.',
     empty: 'No GGUF files in the models folder yet.',
     loadFailed: 'Could not list the models.',
@@ -215,7 +215,7 @@ export const en = {
   errors: {
     details: 'Details',
     INVALID_INPUT: 'Some input was not valid. Check the values and try again.',
-    UNAUTHORIZED: 'The server refused the access token. Open the address printed by `dianjin serve` again.',
+    UNAUTHORIZED: 'The server refused the access token. Open the address printed by “dianjin serve” again.',
     NOT_FOUND: 'That item no longer exists.',
     MODEL_NOT_SELECTED: 'No model is selected. Open a DianJin-R1 GGUF file in the model library first.',
     MODEL_FILE_NOT_FOUND: 'The model file was not found. Check the path, or place the file in the models folder and choose it from the list.',
@@ -235,9 +235,9 @@ export const en = {
     INTERNAL: 'Something went wrong. Try again; if it keeps happening, restart the workbench.',
     client: {
       connectionLost: 'The connection to the server was lost. It reconnects automatically; try again in a moment.',
-      serverUnreachable: 'The server could not be reached. Check that `dianjin serve` is still running.',
+      serverUnreachable: 'The server could not be reached. Check that “dianjin serve” is still running.',
       cancelled: 'Cancelled.',
-      badResponse: 'The server sent an unexpected response. Try again; if it keeps happening, restart `dianjin serve`.',
+      badResponse: 'The server sent an unexpected response. Try again; if it keeps happening, restart “dianjin serve”.',
     },
   },
 };

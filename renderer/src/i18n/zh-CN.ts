@@ -8,11 +8,11 @@ export const zhCN: Translation = {
   },
   token: {
     title: '请通过访问链接打开工作台',
-    body: '此页面需要 `dianjin serve` 启动时打印的访问链接，例如：',
+    body: '此页面需要 “dianjin serve” 启动时打印的访问链接，例如：',
     example: 'http://127.0.0.1:PORT/?token=…',
-    howTo: '在终端运行 `dianjin serve`，然后打开它打印的地址（其中包含一次性令牌）。令牌只保存在当前浏览器标签页中。',
+    howTo: '在终端运行 “dianjin serve”，然后打开它打印的地址（其中包含一次性令牌）。令牌只保存在当前浏览器标签页中。',
     expiredTitle: '访问令牌已失效',
-    expiredBody: '服务器可能已使用新令牌重新启动。请打开 `dianjin serve` 最近一次打印的地址。',
+    expiredBody: '服务器可能已使用新令牌重新启动。请打开 “dianjin serve” 最近一次打印的地址。',
   },
   shortcuts: {
     title: '键盘快捷键',
@@ -135,7 +135,7 @@ export const zhCN: Translation = {
     pathLabel: '.gguf 文件路径',
     pathPlaceholder: '/path/to/DianJin-R1-7B-Q4_K_M.gguf',
     pathSubmit: '加载',
-    browserHint: '浏览器无法直接打开本地磁盘上的文件：请将文件放入上方的模型文件夹后刷新，或输入它在运行 `dianjin serve` 的机器上的完整路径。',
+    browserHint: '浏览器无法直接打开本地磁盘上的文件：请将文件放入上方的模型文件夹后刷新，或输入它在运行 “dianjin serve” 的机器上的完整路径。',
     dropHint: '也可以将 .gguf 文件拖放到此窗口。',
     empty: '模型文件夹中还没有 GGUF 文件。',
     loadFailed: '无法列出模型。',
@@ -217,7 +217,7 @@ export const zhCN: Translation = {
   errors: {
     details: '详细信息',
     INVALID_INPUT: '部分输入无效。请检查后重试。',
-    UNAUTHORIZED: '服务器拒绝了访问令牌。请重新打开 `dianjin serve` 打印的地址。',
+    UNAUTHORIZED: '服务器拒绝了访问令牌。请重新打开 “dianjin serve” 打印的地址。',
     NOT_FOUND: '该项目已不存在。',
     MODEL_NOT_SELECTED: '尚未选择模型。请先在模型库中打开 DianJin-R1 GGUF 文件。',
     MODEL_FILE_NOT_FOUND: '找不到模型文件。请检查路径，或将文件放入模型文件夹后从列表中选择。',
@@ -237,9 +237,9 @@ export const zhCN: Translation = {
     INTERNAL: '出现错误。请重试；如果问题持续，请重新启动工作台。',
     client: {
       connectionLost: '与服务器的连接已断开，正在自动重连；请稍后重试。',
-      serverUnreachable: '无法连接服务器。请确认 `dianjin serve` 仍在运行。',
+      serverUnreachable: '无法连接服务器。请确认 “dianjin serve” 仍在运行。',
       cancelled: '已取消。',
-      badResponse: '服务器返回了意外的响应。请重试；如果问题持续，请重新启动 `dianjin serve`。',
+      badResponse: '服务器返回了意外的响应。请重试；如果问题持续，请重新启动 “dianjin serve”。',
     },
   },
 };
