@@ -18,3 +18,13 @@ export function packageVersion(): string {
   }
   return '0.0.0';
 }
+
+/**
+ * The models folder: DIANJIN_MODELS_DIR if set; else, when running from a source checkout, the project's own
+ * `models/` folder (where the brief keeps users' models by default); else undefined (→ `<dataDir>/models`).
+ */
+export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.DIANJIN_MODELS_DIR) return path.resolve(env.DIANJIN_MODELS_DIR);
+  const checkout = path.resolve(here, '..', '..', 'models');
+  return existsSync(path.join(checkout, 'testModel')) ? checkout : undefined;
+}

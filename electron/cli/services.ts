@@ -2,7 +2,7 @@
 import { createAppServices, type AppServices } from '../services/app';
 import { resolveDataDir } from '../services/paths';
 import type { HostKind } from '../shared/api';
-import { builtWorkerPath, packageVersion } from './runtime';
+import { builtWorkerPath, defaultModelsDir, packageVersion } from './runtime';
 
 export function createCliServices(host: HostKind, options: { modelPath?: string; preloadModel?: boolean } = {}): Promise<AppServices> {
   return createAppServices({
@@ -10,6 +10,7 @@ export function createCliServices(host: HostKind, options: { modelPath?: string;
     host,
     version: packageVersion(),
     workerPath: builtWorkerPath(),
+    ...(defaultModelsDir() ? { modelsDir: defaultModelsDir() } : {}),
     ...(options.modelPath ? { modelPath: options.modelPath } : {}),
     preloadModel: options.preloadModel ?? false,
   });

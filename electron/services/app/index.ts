@@ -25,6 +25,8 @@ export interface AppServicesOptions {
   modelPath?: string;
   /** Load the selected model right away so the first question is fast. Defaults to true. */
   preloadModel?: boolean;
+  /** The folder scanned for GGUF files. Defaults to `<dataDir>/models`. */
+  modelsDir?: string;
   /** Memory a model may use (for the "too big" check). Defaults to the machine's total memory. */
   totalMemoryBytes?: number;
 }
@@ -42,7 +44,7 @@ export interface AppServices {
 }
 
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
-  const paths = appPaths(options.dataDir);
+  const paths = appPaths(options.dataDir, options.modelsDir ? { modelsDir: options.modelsDir } : {});
   ensureAppPaths(paths);
   const store = Store.open(paths.dbFile);
   // Answers that were streaming when the app last stopped keep their partial text, marked interrupted.
