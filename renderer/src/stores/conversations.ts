@@ -191,11 +191,20 @@ export function createConversationsStore({
       async refreshList() {
         if (get().listStatus === 'idle') set({ listStatus: 'loading' });
         try {
-          const list = sortByUpdated(await api.call('chat.list', {}));
+          let list = sortByUpdated(await api.call('chat.list', {}));
           const { currentId } = get();
-          // The open conversation was deleted elsewhere.
-          const gone = currentId !== null && !list.some((c) => c.id === currentId) && get().live?.conversationId !== currentId;
-          set({ list, listStatus: 'ready', ...(gone ? { currentId: null, messages: [], messagesStatus: 'idle' as const } : {}) });
+          if (currentId !== null && !list.some((c) => c.id === currentId) && get().live?.conversationId !== currentId) {
+            // Deleted elsewhere, or this list was read before the conversation existed: ask.
+            try {
+              list = upsert(list, await api.call('chat.get', { id: currentId }));
+            } catch (error) {
+              const code = toSerialized(error).code;
+              if ((code === 'CONVERSATION_NOT_FOUND' || code === 'NOT_FOUND') && get().currentId === currentId) {
+                set({ currentId: null, messages: [], messagesStatus: 'idle' });
+              }
+            }
+          }
+          set({ list, listStatus: 'ready' });
         } catch (error) {
           onError?.(error);
           set({ listStatus: get().list.length > 0 ? 'ready' : 'error' });

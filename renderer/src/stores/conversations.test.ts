@@ -1,0 +1,227 @@
+import { describe, expect, it, vi } from 'vitest';
+import { AppError, type ApiClient, type ChatChunk, type ConversationSummary, type MessageRecord } from '../contract';
+import type { DeltaBatch, DeltaBatcher } from '../lib/deltaBatcher';
+import { createConversationsStore } from './conversations';
+
+function message(partial: Partial<MessageRecord> & Pick<MessageRecord, 'id' | 'role'>): MessageRecord {
+  return {
+    conversationId: 'c1',
+    content: '',
+    reasoning: '',
+    answer: '',
+    status: 'complete',
+    errorCode: null,
+    errorMessage: null,
+    modelPath: null,
+    modelName: null,
+    modelHash: null,
+    backend: null,
+    sampling: null,
+    createdAt: 1,
+    updatedAt: 1,
+    ...partial,
+  };
+}
+
+const summary = (id: string, updatedAt: number, messageCount = 0): ConversationSummary => ({ id, title: id, createdAt: 1, updatedAt, messageCount });
+
+/** A batcher the test flushes by hand, to see what one frame delivers. */
+function manualBatcher() {
+  const made: { deliver: (b: DeltaBatch) => void; pending: DeltaBatch[]; frame: () => void }[] = [];
+  const create = (deliver: (b: DeltaBatch) => void): DeltaBatcher => {
+    const entry = {
+      deliver,
+      pending: [] as DeltaBatch[],
+      frame() {
+        if (entry.pending.length === 0) return;
+        const merged = entry.pending.reduce((a, b) => ({ reasoning: a.reasoning + b.reasoning, answer: a.answer + b.answer, completionTokens: b.completionTokens }));
+        entry.pending = [];
+        deliver(merged);
+      },
+    };
+    made.push(entry);
+    return { push: (d) => void entry.pending.push(d), flushNow: () => entry.frame(), dispose: () => void (entry.pending = []) };
+  };
+  return { create, frame: () => made.forEach((m) => m.frame()) };
+}
+
+interface StreamControl {
+  input: unknown;
+  emit(chunk: ChatChunk): void;
+  resolve(record: MessageRecord): void;
+  reject(error: unknown): void;
+  signal: AbortSignal;
+}
+
+function fakeApi(calls: Partial<Record<string, (input: unknown) => unknown>> = {}) {
+  const streams: StreamControl[] = [];
+  const api: ApiClient = {
+    call: vi.fn(async (method: string, input: unknown) => {
+      const handler = calls[method];
+      if (!handler) throw new AppError('NOT_FOUND', `no fake for ${method}`);
+      return handler(input);
+    }) as unknown as ApiClient['call'],
+    stream: ((_method: string, input: unknown, options: { onChunk?: (c: ChatChunk) => void; signal?: AbortSignal } = {}) =>
+      new Promise((resolve, reject) => {
+        streams.push({ input, emit: (c) => options.onChunk?.(c), resolve, reject, signal: options.signal! });
+      })) as unknown as ApiClient['stream'],
+  };
+  return { api, streams };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('conversations store: asking', () => {
+  it('streams into `live` without touching `messages`, then swaps in the final record', async () => {
+    const { api, streams } = fakeApi({ 'chat.list': () => [summary('c1', 5, 2)] });
+    const batches = manualBatcher();
+    let clock = 1000;
+    const store = createConversationsStore({ api, createBatcher: batches.create, now: () => clock });
+    store.getState().setDraft('What is EBITDA?');
+    const sending = store.getState().send();
+    expect(store.getState().sending).toBe(true);
+    const stream = streams[0]!;
+    expect(stream.input).toEqual({ question: 'What is EBITDA?' });
+
+    const user = message({ id: 'u1', role: 'user', content: 'What is EBITDA?' });
+    const placeholder = message({ id: 'a1', role: 'assistant', status: 'streaming' });
+    stream.emit({ type: 'start', conversation: summary('c1', 5, 2), userMessage: user, assistantMessage: placeholder, startInReasoning: true });
+    let s = store.getState();
+    expect(s.sending).toBe(false);
+    expect(s.draft).toBe('');
+    expect(s.currentId).toBe('c1');
+    expect(s.messages.map((m) => m.id)).toEqual(['u1', 'a1']);
+    expect(s.live).toMatchObject({ messageId: 'a1', reasoning: '', startInReasoning: true });
+    const messagesDuringStream = s.messages;
+
+    for (let i = 0; i < 100; i++) stream.emit({ type: 'delta', reasoning: 'step ', answer: '', completionTokens: i + 1 });
+    expect(store.getState().live!.reasoning).toBe(''); // nothing until the frame
+    clock = 1500;
+    batches.frame();
+    s = store.getState();
+    expect(s.live!.reasoning).toBe('step '.repeat(100));
+    expect(s.live!.reasoningBlocks.join('')).toBe('step '.repeat(100));
+    expect(s.live!.completionTokens).toBe(100);
+    expect(s.messages).toBe(messagesDuringStream);
+
+    clock = 2000;
+    stream.emit({ type: 'delta', reasoning: '', answer: '\\boxed{42}', completionTokens: 104 });
+    const final = message({ id: 'a1', role: 'assistant', reasoning: 'step '.repeat(100), answer: '\\boxed{42}', completionTokens: 104 });
+    stream.resolve(final);
+    await sending;
+    s = store.getState();
+    expect(s.live).toBeNull();
+    expect(s.messages).toEqual([user, final]);
+    expect(s.measures.a1).toEqual({ durationMs: 1000, tokens: 100 });
+  });
+
+  it('keeps the question in the composer and shows the error when the send is rejected', async () => {
+    const { api, streams } = fakeApi({ 'chat.list': () => [] });
+    const store = createConversationsStore({ api, createBatcher: manualBatcher().create });
+    store.getState().setDraft('Keep me');
+    const sending = store.getState().send();
+    streams[0]!.reject(new AppError('MODEL_NOT_SELECTED', 'No model.'));
+    await sending;
+    const s = store.getState();
+    expect(s.draft).toBe('Keep me');
+    expect(s.error).toEqual({ code: 'MODEL_NOT_SELECTED', message: 'No model.' });
+    expect(s.sending).toBe(false);
+    store.getState().setDraft('Keep me!');
+    expect(store.getState().error).toBeNull();
+  });
+
+  it('refuses an empty question locally', async () => {
+    const { api, streams } = fakeApi();
+    const store = createConversationsStore({ api });
+    store.getState().setDraft('   ');
+    await store.getState().send();
+    expect(streams).toHaveLength(0);
+    expect(store.getState().error?.code).toBe('EMPTY_QUESTION');
+  });
+
+  it('stop aborts the stream and asks the server to stop the message; the stopped record is shown', async () => {
+    const { api, streams } = fakeApi({ 'chat.list': () => [summary('c1', 6, 2)], 'chat.stop': () => ({ stopped: true }) });
+    const store = createConversationsStore({ api, createBatcher: manualBatcher().create });
+    store.getState().setDraft('Q');
+    const sending = store.getState().send();
+    const stream = streams[0]!;
+    stream.emit({
+      type: 'start',
+      conversation: summary('c1', 5),
+      userMessage: message({ id: 'u1', role: 'user' }),
+      assistantMessage: message({ id: 'a1', role: 'assistant', status: 'streaming' }),
+      startInReasoning: false,
+    });
+    store.getState().stop();
+    expect(stream.signal.aborted).toBe(true);
+    expect(store.getState().live!.stopping).toBe(true);
+    expect(api.call).toHaveBeenCalledWith('chat.stop', { messageId: 'a1' });
+    stream.resolve(message({ id: 'a1', role: 'assistant', status: 'stopped' }));
+    await sending;
+    expect(store.getState().messages[1]!.status).toBe('stopped');
+  });
+
+  it('when a started stream fails, marks the message and reloads the saved conversation', async () => {
+    const saved = [message({ id: 'u1', role: 'user' }), message({ id: 'a1', role: 'assistant', status: 'interrupted', reasoning: 'partial' })];
+    const { api, streams } = fakeApi({ 'chat.list': () => [summary('c1', 5, 2)], 'chat.get': () => ({ ...summary('c1', 5, 2), messages: saved }) });
+    const store = createConversationsStore({ api, createBatcher: manualBatcher().create });
+    store.getState().setDraft('Q');
+    const sending = store.getState().send();
+    streams[0]!.emit({
+      type: 'start',
+      conversation: summary('c1', 5),
+      userMessage: saved[0]!,
+      assistantMessage: message({ id: 'a1', role: 'assistant', status: 'streaming' }),
+      startInReasoning: true,
+    });
+    streams[0]!.reject(new AppError('INTERNAL', 'The connection to the DianJin server was lost.', { client: 'connectionLost' }));
+    await sending;
+    await tick();
+    expect(store.getState().live).toBeNull();
+    expect(store.getState().messages).toEqual(saved);
+    expect(store.getState().error).toBeNull();
+  });
+});
+
+describe('conversations store: list', () => {
+  it('orders by updatedAt and drops the open conversation when it was deleted elsewhere', async () => {
+    let list = [summary('old', 1), summary('new', 9), summary('mid', 5)];
+    const { api } = fakeApi({
+      'chat.list': () => list,
+      'chat.get': () => {
+        if (!list.some((c) => c.id === 'mid')) throw new AppError('CONVERSATION_NOT_FOUND', 'Gone.');
+        return { ...summary('mid', 5), messages: [] };
+      },
+    });
+    const store = createConversationsStore({ api });
+    await store.getState().refreshList();
+    expect(store.getState().list.map((c) => c.id)).toEqual(['new', 'mid', 'old']);
+    await store.getState().select('mid');
+    list = [summary('new', 9)];
+    await store.getState().refreshList();
+    expect(store.getState().currentId).toBeNull();
+  });
+
+  it('keeps the open conversation when a list read before it existed comes back without it', async () => {
+    const { api } = fakeApi({ 'chat.list': () => [summary('other', 1)], 'chat.get': () => ({ ...summary('c1', 5, 2), messages: [] }) });
+    const store = createConversationsStore({ api });
+    store.setState({ currentId: 'c1', messages: [message({ id: 'u1', role: 'user' })] });
+    await store.getState().refreshList();
+    expect(store.getState().currentId).toBe('c1');
+    expect(store.getState().list.map((c) => c.id)).toEqual(['c1', 'other']);
+    expect(store.getState().messages).toHaveLength(1);
+  });
+
+  it('new chat reuses an empty conversation instead of creating another', async () => {
+    const { api } = fakeApi({
+      'chat.create': () => summary('fresh', 10),
+      'chat.get': () => ({ ...summary('fresh', 10), messages: [] }),
+    });
+    const store = createConversationsStore({ api });
+    store.setState({ currentId: 'c1', list: [summary('c1', 5, 2)], messages: [message({ id: 'u1', role: 'user' })] });
+    await store.getState().newChat();
+    expect(store.getState().currentId).toBe('fresh');
+    await store.getState().newChat();
+    expect(vi.mocked(api.call).mock.calls.filter(([m]) => m === 'chat.create')).toHaveLength(1);
+  });
+});
