@@ -55,7 +55,14 @@ function llamaFor(gpu: GpuChoice): Promise<Llama> {
   let llama = llamaByGpu.get(gpu);
   if (!llama) {
     // build: 'never' — the app never compiles llama.cpp at run time; it uses the prebuilt binaries it ships with.
-    llama = getLlama({ gpu: gpu === 'off' ? false : gpu, build: 'never', logLevel: LlamaLogLevel.error }).catch((error: unknown) => {
+    llama = getLlama({
+      gpu: gpu === 'off' ? false : gpu,
+      build: 'never',
+      // Threads are always passed explicitly (threads.ts); don't let node-llama-cpp cap a user's choice at 4.
+      maxThreads: 0,
+      logLevel: LlamaLogLevel.warn,
+      logger: recordLog,
+    }).catch((error: unknown) => {
       llamaByGpu.delete(gpu);
       throw new AppError('BACKEND_UNAVAILABLE', `The ${gpu} backend is not available on this machine: ${(error as Error).message}`);
     });
@@ -73,20 +80,44 @@ async function unload(): Promise<void> {
   }
 }
 
+/**
+ * llama.cpp says why a load failed only in its log ("unknown model architecture: 'x'", "tensor … not within the
+ * file bounds", "failed to allocate …"); loadModel itself rejects with a bare "Failed to load model". Keep the
+ * recent warnings and errors so the error the user sees names the real reason. Errors also go to stderr.
+ */
+const recentLogs: string[] = [];
+function recordLog(level: LlamaLogLevel, message: string): void {
+  const line = message.trim();
+  if (!line) return;
+  recentLogs.push(line);
+  if (recentLogs.length > 50) recentLogs.shift();
+  if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) process.stderr.write(`[llama.cpp] ${line}\n`);
+}
+
 function classifyLoadError(error: unknown, modelPath: string): AppError {
   if (error instanceof AppError) return error;
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (/InsufficientMemory|out of memory|too large|failed to allocate|not enough memory/i.test(message)) {
+  const logs = recentLogs.splice(0).join('\n');
+  const base = error instanceof Error ? error.message : String(error);
+  const lines = logs.split('\n');
+  // "llama_model_load: error loading model: <the reason>" is the most specific line llama.cpp writes.
+  const specific = lines.map((line) => /error loading model: (.+)$/.exec(line)?.[1]).find((reason) => reason !== undefined);
+  const reason = specific ?? lines.reverse().find((line) => /unknown|not within|out of memory|allocate|error/i.test(line));
+  const message = reason ? `${base}: ${reason}` : base;
+  if (/InsufficientMemory|out of memory|too large|failed to allocate|not enough memory|unable to allocate/i.test(message)) {
     return new AppError('MODEL_TOO_LARGE', `Not enough memory to load ${modelPath}. Choose a smaller quantization, a smaller context size, or fewer GPU layers.`, { cause: message });
   }
   if (/unknown (model )?architecture/i.test(message)) {
     return new AppError('MODEL_UNSUPPORTED_ARCHITECTURE', `llama.cpp does not support this model's architecture (${message}).`);
+  }
+  if (/not within the file bounds|unexpected end of file|truncated|corrupted/i.test(message)) {
+    return new AppError('MODEL_TRUNCATED', `${modelPath} is damaged or incomplete (${message}). Download it again.`);
   }
   return new AppError('MODEL_LOAD_FAILED', `llama.cpp could not load ${modelPath}: ${message}`);
 }
 
 async function load(requestId: string, modelPath: string, settings: LoadSettings): Promise<void> {
   await unload();
+  recentLogs.length = 0;
   const llama = await llamaFor(settings.gpu);
   const threads = settings.threads > 0 ? settings.threads : defaultThreadCount({ cpuMathCores: llama.cpuMathCores, availableParallelism: os.availableParallelism() });
   let model: LlamaModel;

@@ -1,0 +1,54 @@
+/**
+ * The inference process on its own (real node-llama-cpp, real generated GGUFs): llama.cpp's own refusals reach the
+ * host as specific errors even when the pre-checks are bypassed, and the process keeps serving afterwards.
+ */
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateTestModel, writeTruncatedCopy } from '../../../models/testModel/generateTestModel';
+import { defaultSettings } from '../../shared/records';
+import { builtWorker, tempDir, tinyModel } from '../../testing/fixtures';
+import { InferenceHost } from './InferenceHost';
+import { forkInferenceProcess } from './process';
+
+let host: InferenceHost | null = null;
+const dirs: (() => void)[] = [];
+afterEach(async () => {
+  await host?.dispose();
+  host = null;
+  dirs.splice(0).forEach((cleanup) => cleanup());
+});
+const load = { ...defaultSettings.load, threads: 1, contextSize: 512 };
+
+describe('InferenceHost', () => {
+  it("turns llama.cpp's load failures into specific errors and stays usable", async () => {
+    const { dir, cleanup } = tempDir();
+    dirs.push(cleanup);
+    const alien = path.join(dir, 'alien.gguf');
+    await generateTestModel({ outPath: alien, architecture: 'notanarch' });
+    const cut = path.join(dir, 'cut.gguf');
+    await writeTruncatedCopy(tinyModel, cut, 30_000_000);
+    host = new InferenceHost({ workerPath: builtWorker, spawn: forkInferenceProcess });
+    await expect(host.load(alien, load)).rejects.toMatchObject({ code: 'MODEL_UNSUPPORTED_ARCHITECTURE', message: expect.stringContaining('notanarch') });
+    await expect(host.load(cut, load)).rejects.toMatchObject({ code: 'MODEL_TRUNCATED' });
+    expect(host.status.state).toBe('error');
+    const model = await host.load(tinyModel, load);
+    expect(model).toMatchObject({ backend: 'cpu', threads: 1, contextSize: 512, name: 'DianJin Test Tiny' });
+    const texts: string[] = [];
+    const result = await host.generate([{ role: 'user', content: 'hi' }], { ...defaultSettings.sampling, maxTokens: 8 }, { onText: (t) => texts.push(t) });
+    expect(result.stats.completionTokens).toBe(8);
+    expect(result.stopReason).toBe('maxTokens');
+    expect(texts.join('').length).toBeGreaterThan(0);
+    expect(host.status.restarts).toBe(0);
+  });
+
+  it('refuses a second generation while one runs, and a generation with no model', async () => {
+    host = new InferenceHost({ workerPath: builtWorker, spawn: forkInferenceProcess });
+    await expect(host.generate([{ role: 'user', content: 'hi' }], defaultSettings.sampling)).rejects.toMatchObject({ code: 'MODEL_NOT_SELECTED' });
+    await host.load(tinyModel, load);
+    const controller = new AbortController();
+    const first = host.generate([{ role: 'user', content: 'hi' }], { ...defaultSettings.sampling, maxTokens: 2000 }, { signal: controller.signal });
+    await expect(host.generate([{ role: 'user', content: 'again' }], defaultSettings.sampling)).rejects.toMatchObject({ code: 'GENERATION_BUSY' });
+    controller.abort();
+    expect((await first).stopReason).toBe('abort');
+  });
+});
