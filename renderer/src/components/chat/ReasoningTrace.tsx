@@ -1,6 +1,7 @@
-import { memo, useCallback, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useLayoutEffect, useMemo } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { endsParagraph, splitBlocks } from '../../lib/textBlocks';
+import { useStickToBottom } from '../../lib/useStickToBottom';
 
 /** Above this, only the visible part of the trace is in the DOM. */
 const virtualizeFromChars = 12_000;
@@ -17,22 +18,17 @@ interface Props {
   follow: boolean;
 }
 
-function useStickToBottom(follow: boolean, dependency: unknown) {
-  const ref = useRef<HTMLDivElement>(null);
-  const stuck = useRef(true);
-  const onScroll = useCallback(() => {
-    const el = ref.current;
-    if (el) stuck.current = el.scrollHeight - el.scrollTop - el.clientHeight < 32;
-  }, []);
+/** Follows the end of the trace while it streams (re-run on every change of `dependency`). */
+function useFollow(follow: boolean, dependency: unknown) {
+  const { ref, handlers, toBottom } = useStickToBottom();
   useLayoutEffect(() => {
-    const el = ref.current;
-    if (follow && el && stuck.current) el.scrollTop = el.scrollHeight;
-  }, [follow, dependency]);
-  return { ref, onScroll };
+    if (follow) toBottom();
+  }, [follow, dependency, toBottom]);
+  return { ref, handlers };
 }
 
 function VirtualTrace({ blocks, follow }: { blocks: readonly string[]; follow: boolean }) {
-  const { ref, onScroll } = useStickToBottom(follow, blocks);
+  const { ref, handlers, toBottom } = useStickToBottom();
   // The virtualizer is mutable by design; this component is not memoised by the compiler and re-renders with it.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
@@ -43,8 +39,12 @@ function VirtualTrace({ blocks, follow }: { blocks: readonly string[]; follow: b
     overscan: 8,
     useFlushSync: false,
   });
+  // After the virtualizer's own layout effect, which resets the scroll position when it attaches.
+  useLayoutEffect(() => {
+    if (follow) toBottom();
+  }, [follow, blocks, toBottom]);
   return (
-    <div ref={ref} onScroll={onScroll} className="reasoning-scroll" data-testid="reasoning-text" data-virtualized="true" tabIndex={0}>
+    <div ref={ref} {...handlers} className="reasoning-scroll" data-testid="reasoning-text" data-virtualized="true" tabIndex={0}>
       <div className="reasoning-virtual-space" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => (
           <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="reasoning-virtual-item" style={{ transform: `translateY(${item.start}px)` }}>
@@ -57,9 +57,9 @@ function VirtualTrace({ blocks, follow }: { blocks: readonly string[]; follow: b
 }
 
 function PlainTrace({ text, follow }: { text: string; follow: boolean }) {
-  const { ref, onScroll } = useStickToBottom(follow, text);
+  const { ref, handlers } = useFollow(follow, text);
   return (
-    <div ref={ref} onScroll={onScroll} className="reasoning-scroll" data-testid="reasoning-text" tabIndex={0}>
+    <div ref={ref} {...handlers} className="reasoning-scroll" data-testid="reasoning-text" tabIndex={0}>
       <div className="reasoning-plain">{text}</div>
     </div>
   );
