@@ -94,8 +94,10 @@ function recordLog(level: LlamaLogLevel, message: string): void {
   if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) process.stderr.write(`[llama.cpp] ${line}\n`);
 }
 
-function classifyLoadError(error: unknown, modelPath: string): AppError {
+async function classifyLoadError(error: unknown, modelPath: string): Promise<AppError> {
   if (error instanceof AppError) return error;
+  // llama.cpp's log lines reach JS through a thread-safe callback and can land just after the rejection.
+  await new Promise((resolve) => setTimeout(resolve, 100));
   const logs = recentLogs.splice(0).join('\n');
   const base = error instanceof Error ? error.message : String(error);
   const lines = logs.split('\n');
@@ -128,7 +130,7 @@ async function load(requestId: string, modelPath: string, settings: LoadSettings
       onLoadProgress: (progress) => post({ type: 'loadProgress', requestId, progress }),
     });
   } catch (error) {
-    throw classifyLoadError(error, modelPath);
+    throw await classifyLoadError(error, modelPath);
   }
   let context: LlamaContext;
   try {
@@ -140,7 +142,7 @@ async function load(requestId: string, modelPath: string, settings: LoadSettings
     });
   } catch (error) {
     await model.dispose();
-    throw classifyLoadError(error, modelPath);
+    throw await classifyLoadError(error, modelPath);
   }
   const prompt = createPromptRenderer(model);
   loaded = { llama, model, context, sequence: context.getSequence(), prompt };
