@@ -194,6 +194,18 @@ describe('WebSocket streams', () => {
     expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
   });
 
+  it('a stream started while the server is down fails after the connect wait instead of hanging', async () => {
+    const t = transport();
+    const started = t.stream('chat.send', { question: 'A' }, () => {}, new AbortController().signal);
+    latest().drop(); // first connection attempt fails
+    vi.advanceTimersByTime(5000);
+    const end = await started;
+    expect(!end.ok && clientErrorKind(end.error)).toBe('connectionLost');
+    // Nothing is sent later for it.
+    latest().open();
+    expect(latest().sent).toEqual([]);
+  });
+
   it('dispose ends everything and stops reconnecting', async () => {
     const t = transport();
     const pending = t.stream('app.events', {}, () => {}, new AbortController().signal);

@@ -37,6 +37,8 @@ export interface HttpTransportOptions {
   maxBackoffMs?: number;
   /** How long to wait for the server to end a cancelled stream before giving up on it. Defaults to 15 000 ms. */
   cancelGraceMs?: number;
+  /** How long a stream started while the socket is not open waits for it before failing. Defaults to 5 000 ms. */
+  connectWaitMs?: number;
 }
 
 export interface HttpWsTransport extends ApiTransport {
@@ -51,6 +53,8 @@ interface PendingStream {
   onChunk: (chunk: unknown) => void;
   resolve: (envelope: Envelope<unknown>) => void;
   cancelTimer: ReturnType<typeof setTimeout> | null;
+  /** Fails the stream if the socket does not open in time. */
+  waitTimer: ReturnType<typeof setTimeout> | null;
 }
 
 const OPEN = 1;
@@ -61,6 +65,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpWsTransp
   const initialBackoffMs = options.initialBackoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
   const cancelGraceMs = options.cancelGraceMs ?? 15_000;
+  const connectWaitMs = options.connectWaitMs ?? 5_000;
 
   const wsUrl = (() => {
     const url = new URL('/api/ws', options.origin);
@@ -89,6 +94,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpWsTransp
     if (!entry) return;
     pending.delete(id);
     if (entry.cancelTimer) clearTimeout(entry.cancelTimer);
+    if (entry.waitTimer) clearTimeout(entry.waitTimer);
     entry.resolve(envelope);
   }
 
@@ -97,6 +103,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpWsTransp
     for (const entry of pending.values()) {
       if (entry.sent) continue;
       entry.sent = true;
+      if (entry.waitTimer) clearTimeout(entry.waitTimer);
+      entry.waitTimer = null;
       socket.send(entry.message);
     }
   }
@@ -209,8 +217,15 @@ export function createHttpTransport(options: HttpTransportOptions): HttpWsTransp
           onChunk,
           resolve,
           cancelTimer: null,
+          waitTimer: null,
         };
         pending.set(id, entry);
+        if (!socket || socket.readyState !== OPEN) {
+          // Fail fast rather than leave a question hanging while the server is down; callers retry.
+          entry.waitTimer = setTimeout(() => {
+            if (!entry.sent) settle(id, failed(clientError('connectionLost', 'The DianJin server is not reachable.')));
+          }, connectWaitMs);
+        }
         signal.addEventListener(
           'abort',
           () => {

@@ -21,6 +21,8 @@ export interface AppEventsOptions {
   healthyAfterMs?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => number;
+  /** Ends a backoff early (e.g. when the connection is back). Returns an unsubscribe function. */
+  onWake?: (wake: () => void) => () => void;
 }
 
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -31,7 +33,7 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 export async function runAppEvents(api: ApiClient, handlers: AppEventHandlers, options: AppEventsOptions): Promise<void> {
-  const { signal, initialBackoffMs = 500, maxBackoffMs = 10_000, healthyAfterMs = 5_000, sleep = defaultSleep, now = () => Date.now() } = options;
+  const { signal, initialBackoffMs = 500, maxBackoffMs = 10_000, healthyAfterMs = 5_000, sleep = defaultSleep, now = () => Date.now(), onWake } = options;
   let attempt = 0;
   let first = true;
   while (!signal.aborted && handlers.shouldContinue()) {
@@ -51,7 +53,13 @@ export async function runAppEvents(api: ApiClient, handlers: AppEventHandlers, o
     }
     if (signal.aborted) return;
     if (now() - startedAt >= healthyAfterMs) attempt = 0;
-    await sleep(Math.min(maxBackoffMs, initialBackoffMs * 2 ** attempt), signal);
+    const wake = new AbortController();
+    const stopWaking = onWake?.(() => wake.abort());
+    const onAbort = () => wake.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    await sleep(Math.min(maxBackoffMs, initialBackoffMs * 2 ** attempt), wake.signal);
+    signal.removeEventListener('abort', onAbort);
+    stopWaking?.();
     attempt++;
   }
 }

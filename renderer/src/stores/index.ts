@@ -69,7 +69,10 @@ export function startStores(): () => void {
       },
       shouldContinue: () => !appStore.getState().unauthorized,
     },
-    { signal: controller.signal },
+    {
+      signal: controller.signal,
+      onWake: (wake) => connection.onChange((state) => state === 'open' && wake()),
+    },
   );
 
   return () => {
