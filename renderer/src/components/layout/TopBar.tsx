@@ -6,6 +6,8 @@ import { errorText } from '../../i18n';
 function ModelStatus() {
   const { t, i18n } = useTranslation();
   const status = useApp((s) => s.status);
+  // While the server is unreachable the last status is stale: shown dimmed.
+  const stale = useApp((s) => s.connection === 'reconnecting' || s.connection === 'closed');
   const modelPath = useSettings((s) => s.settings?.modelPath ?? null);
   const state = status?.state ?? 'idle';
   const model = status?.model ?? null;
@@ -39,6 +41,7 @@ function ModelStatus() {
       data-testid="model-status"
       data-state={state}
       data-busy={status?.busy ? 'true' : 'false'}
+      data-stale={stale ? 'true' : undefined}
       title={title}
       aria-label={`${t('status.label')}: ${title}`}
       onClick={() => appStore.getState().setView('models')}
