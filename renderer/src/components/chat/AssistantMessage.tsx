@@ -42,7 +42,8 @@ function LiveAssistantMessage({ message }: { message: MessageRecord }) {
   const thinking = !answering && (live.reasoning.length > 0 || live.startInReasoning);
   const elapsed = (live.answerStartedAt ?? now) - live.startedAt;
   const reasoningTokens = live.reasoningTokens ?? live.completionTokens;
-  const summary = `${t('chat.reasoningTokens', { count: reasoningTokens})} · ${formatDuration(elapsed, i18n.language)}`;
+  const duration = formatDuration(elapsed, i18n.language);
+  const summary = reasoningTokens > 0 ? `${t('chat.reasoningTokens', { count: reasoningTokens })} · ${duration}` : duration;
 
   return (
     <article className="message message-assistant is-live" data-testid="message-assistant" data-status="streaming" data-message-id={message.id}>

@@ -9,7 +9,7 @@ export function MessageStats({ message }: { message: MessageRecord }) {
   const parts: string[] = [];
   const model = message.modelName || (message.modelPath ? baseName(message.modelPath) : null);
   if (model) parts.push(model);
-  if (message.completionTokens !== undefined) parts.push(t('chat.stats.tokens', { count: message.completionTokens}));
+  if (message.completionTokens !== undefined) parts.push(t('chat.stats.tokens', { count: message.completionTokens }));
   if (message.tokensPerSecond !== undefined && message.tokensPerSecond !== null) parts.push(t('chat.stats.tokensPerSecond', { rate: formatRate(message.tokensPerSecond, locale) }));
   if (message.ttftMs !== undefined && message.ttftMs !== null) parts.push(t('chat.stats.ttft', { duration: formatDuration(message.ttftMs, locale) }));
   if (message.durationMs !== undefined && message.durationMs !== null) parts.push(formatDuration(message.durationMs, locale));
