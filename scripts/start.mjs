@@ -2,6 +2,9 @@
 // `npm start`: launches the desktop app with Electron when its binary is installed. Electron's binary is a separate
 // download (node_modules/electron/install.js, not run at install time here); when it is missing this tries that
 // download once, time-boxed, and otherwise starts the browser mode (`dianjin serve`) instead.
+// better-sqlite3 in node_modules is built for Node (CLI, `dianjin serve`, tests); Electron's main process gets a
+// second build for Electron's ABI (scripts/electronNative.mjs), named in DIANJIN_SQLITE_BINDING. When that build
+// cannot be made, this starts the browser mode too.
 // Arguments after `npm start --` are passed on (to Electron, or to `dianjin serve`).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
+import { ensureElectronSqlite } from './electronNative.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
@@ -75,6 +79,38 @@ async function tryDownloadElectron() {
   }
 }
 
+function electronVersion() {
+  try {
+    return require('electron/package.json').version;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * better-sqlite3 built for the installed Electron (built on first use); binding is null when it cannot be, after
+ * saying why.
+ */
+async function electronSqliteBinding() {
+  const version = electronVersion();
+  if (!version) {
+    console.log('Could not read the installed Electron version from node_modules/electron/package.json.');
+    return { binding: null, interrupted: false };
+  }
+  // Ctrl+C reaches only this process while the build runs (the build has its own process group): stop the build.
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  try {
+    const binding = await ensureElectronSqlite({ root, electronVersion: version, signal: controller.signal });
+    return { binding, interrupted: controller.signal.aborted };
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+}
+
 async function main() {
   const mainBundle = path.join(root, 'dist', 'electron', 'main.js');
   let electron = electronBinary();
@@ -88,16 +124,24 @@ async function main() {
       console.error('The app is not built yet: run `npm run build`, then `npm start` again.');
       return 1;
     }
-    // ELECTRON_RUN_AS_NODE (set by some editors' terminals) would make Electron behave as plain Node.
-    const env = { ...process.env };
-    delete env.ELECTRON_RUN_AS_NODE;
-    return (await run(electron, ['.', ...forwardedArgs], { env })).code;
+    const sqlite = await electronSqliteBinding();
+    if (sqlite.interrupted) return 130;
+    if (sqlite.binding) {
+      // ELECTRON_RUN_AS_NODE (set by some editors' terminals) would make Electron behave as plain Node.
+      const env = { ...process.env, DIANJIN_SQLITE_BINDING: sqlite.binding };
+      delete env.ELECTRON_RUN_AS_NODE;
+      return (await run(electron, ['.', ...forwardedArgs], { env })).code;
+    }
+    console.log(
+      'The Electron app cannot open its database without that build. Starting the browser mode instead: ' +
+        'open the address printed below in your browser.',
+    );
+  } else {
+    console.log(
+      'The Electron binary is not installed here (it could not be downloaded). Starting the browser mode instead: ' +
+        'open the address printed below in your browser.',
+    );
   }
-
-  console.log(
-    'The Electron binary is not installed here (it could not be downloaded). Starting the browser mode instead: ' +
-      'open the address printed below in your browser.',
-  );
   return (await run(process.execPath, [path.join(root, 'bin', 'dianjin.js'), 'serve', ...forwardedArgs])).code;
 }
 

@@ -121,6 +121,9 @@ async function start(): Promise<void> {
   serveRenderer(layout.renderer, session.defaultSession);
 
   const model = app.commandLine.getSwitchValue('model');
+  // `npm start` builds better-sqlite3 a second time for Electron's ABI (node_modules keeps Node's build for the CLI and
+  // tests) and names it here; a packaged app's own copy is already built for Electron.
+  const sqliteBinding = app.isPackaged ? undefined : process.env.DIANJIN_SQLITE_BINDING;
   services = await createAppServices({
     dataDir,
     host: 'electron',
@@ -128,6 +131,7 @@ async function start(): Promise<void> {
     workerPath: layout.inferenceWorker,
     spawnInferenceProcess: spawnUtilityInferenceProcess,
     ...(model ? { modelPath: path.resolve(model) } : {}),
+    ...(sqliteBinding ? { sqliteNativeBinding: sqliteBinding } : {}),
   });
   unbindIpc = bindIpc({ dispatcher: services.dispatcher, isAppWebContents });
   showMainWindow();

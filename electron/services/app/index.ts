@@ -29,6 +29,8 @@ export interface AppServicesOptions {
   modelsDir?: string;
   /** Memory a model may use (for the "too big" check). Defaults to the machine's total memory. */
   totalMemoryBytes?: number;
+  /** better-sqlite3's addon built for this runtime's ABI (Electron in development). Defaults to the installed build. */
+  sqliteNativeBinding?: string;
 }
 
 export interface AppServices {
@@ -46,7 +48,7 @@ export interface AppServices {
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const paths = appPaths(options.dataDir, options.modelsDir ? { modelsDir: options.modelsDir } : {});
   ensureAppPaths(paths);
-  const store = Store.open(paths.dbFile);
+  const store = Store.open(paths.dbFile, options.sqliteNativeBinding ? { nativeBinding: options.sqliteNativeBinding } : {});
   // Answers that were streaming when the app last stopped keep their partial text, marked interrupted.
   store.markStreamingInterrupted();
   const events = new EventHub<AppEvent>();

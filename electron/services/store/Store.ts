@@ -28,6 +28,14 @@ export interface StoreDiagnostics {
   busyTimeoutMs: number;
 }
 
+export interface StoreOpenOptions extends StoreOptions {
+  /**
+   * Path of better-sqlite3's compiled addon, for a runtime whose ABI differs from the one `npm install` built for (the
+   * Electron main process in development; see scripts/electronNative.mjs). Defaults to the package's own build.
+   */
+  nativeBinding?: string;
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -61,13 +69,13 @@ export class Store {
    * Opens (creating if needed, parent folder included) and migrates the database. Throws AppError('INTERNAL') when the
    * file cannot be opened, is not a database, or was written by a newer version of the app.
    */
-  static open(file: string, options: StoreOptions = {}): Store {
+  static open(file: string, options: StoreOpenOptions = {}): Store {
     const busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
     const inMemory = file === ':memory:';
     let db: Database.Database;
     try {
       if (!inMemory) mkdirSync(path.dirname(file), { recursive: true });
-      db = new Database(file, { timeout: busyTimeoutMs });
+      db = new Database(file, { timeout: busyTimeoutMs, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
     } catch (error) {
       throw new AppError('INTERNAL', `Could not open the database at ${file}: ${describe(error)}. Check that the folder exists and is writable.`, {
         file,
