@@ -22,7 +22,13 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       // The renderer talks to the services only through the declared API.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/electron/services/**', '**/electron/main/**', 'electron', 'node:*'], message: 'The renderer imports only electron/shared (types and schemas).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer never imports Electron; it uses the preload bridge through renderer/src/api.' }],
+          patterns: [{ group: ['**/electron/services/**', '**/electron/main/**', '**/electron/server/**', '**/electron/cli/**', 'node:*'], message: 'The renderer imports only electron/shared (types and schemas).' }],
+        },
+      ],
     },
   },
   {

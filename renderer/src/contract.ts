@@ -2,7 +2,6 @@
  * The renderer's one door to the shared contract (electron/shared): the API declaration, records, errors and the
  * transport client. Nothing from the services side is imported anywhere else in the renderer.
  */
-/* eslint-disable no-restricted-imports -- the lint pattern 'electron' also matches the electron/shared folder; only this file crosses it */
 export {
   api as apiDeclaration,
   isMethodName,
