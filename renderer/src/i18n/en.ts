@@ -175,7 +175,7 @@ export const en = {
       about: 'About',
     },
     threads: 'Threads',
-    threadsHelp: '0 = automatic: uses the physical performance cores measured on this machine. Set a number to override.',
+    threadsHelp: '0 = automatic: one less than the CPU cores (at least 1) — more threads than cores was measured up to 100× slower. Set a number to override; the model shows the count in use.',
     contextSize: 'Context size (tokens)',
     contextSizeHelp: 'Longer contexts hold longer conversations but need more memory. 256–262144.',
     gpu: 'GPU',

@@ -177,7 +177,7 @@ export const zhCN: Translation = {
       about: '关于',
     },
     threads: '线程数',
-    threadsHelp: '0 表示自动：使用在本机测得的物理性能核心数。填写数字可手动指定。',
+    threadsHelp: '0 表示自动：使用 CPU 核心数减一（至少 1 个）——实测线程数多于核心数时可慢至百倍。填写数字可手动指定；顶栏显示实际使用的线程数。',
     contextSize: '上下文大小（词元）',
     contextSizeHelp: '上下文越长，可容纳的对话越长，但占用内存越多。范围 256–262144。',
     gpu: 'GPU',
