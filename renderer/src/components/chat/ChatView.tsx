@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import { ShortcutList } from '../common/ShortcutList';
 import { appStore, conversationsStore, useApp, useConversations, useSettings } from '../../stores';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { MessageList } from './MessageList';
 import { Composer } from './Composer';
 import { EmptyState } from './EmptyState';
-import { shortcutLabels } from '../../lib/shortcuts';
 
 function ModelProblem() {
   const { t } = useTranslation();
@@ -37,28 +37,7 @@ function Welcome() {
   return (
     <div className="chat-welcome">
       <p>{t('chat.emptyConversation')}</p>
-      <dl className="shortcut-list">
-        <dt>
-          <kbd>{t('shortcuts.enter')}</kbd>
-        </dt>
-        <dd>{t('shortcuts.send')}</dd>
-        <dt>
-          <kbd>{t('shortcuts.shiftEnter')}</kbd>
-        </dt>
-        <dd>{t('shortcuts.newline')}</dd>
-        <dt>
-          <kbd>{t('shortcuts.escape')}</kbd>
-        </dt>
-        <dd>{t('shortcuts.stop')}</dd>
-        <dt>
-          <kbd>{shortcutLabels.newChat}</kbd>
-        </dt>
-        <dd>{t('shortcuts.newChat')}</dd>
-        <dt>
-          <kbd>{shortcutLabels.settings}</kbd>
-        </dt>
-        <dd>{t('shortcuts.settings')}</dd>
-      </dl>
+      <ShortcutList />
     </div>
   );
 }

@@ -1,9 +1,9 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { ShortcutList } from '../common/ShortcutList';
 import { useTranslation } from 'react-i18next';
 import type { AppSettings } from '../../contract';
 import { host } from '../../api';
 import { appStore, settingsStore, useApp, useSettings } from '../../stores';
-import { shortcutLabels } from '../../lib/shortcuts';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
 import { buildPatch, errorsFromServer, formFromSettings, type FieldError, type FieldErrors, type SettingsFormValues } from './settingsForm';
@@ -94,28 +94,7 @@ function AboutSection() {
   return (
     <section className="settings-section">
       <h3>{t('shortcuts.title')}</h3>
-      <dl className="shortcut-list">
-        <dt>
-          <kbd>{t('shortcuts.enter')}</kbd>
-        </dt>
-        <dd>{t('shortcuts.send')}</dd>
-        <dt>
-          <kbd>{t('shortcuts.shiftEnter')}</kbd>
-        </dt>
-        <dd>{t('shortcuts.newline')}</dd>
-        <dt>
-          <kbd>{t('shortcuts.escape')}</kbd>
-        </dt>
-        <dd>{t('shortcuts.stop')}</dd>
-        <dt>
-          <kbd>{shortcutLabels.newChat}</kbd>
-        </dt>
-        <dd>{t('shortcuts.newChat')}</dd>
-        <dt>
-          <kbd>{shortcutLabels.settings}</kbd>
-        </dt>
-        <dd>{t('shortcuts.settings')}</dd>
-      </dl>
+      <ShortcutList />
       <h3>{t('settings.sections.about')}</h3>
       <dl className="about-list">
         <dt>{t('settings.version')}</dt>
