@@ -110,6 +110,11 @@ export const ChatSendInput = z.object({
   /** Defaults to the selected model. */
   modelPath: filePath.optional(),
   sampling: SamplingSettings.partial().optional(),
+  /**
+   * Answer the question of this assistant message again (another seed or model), saved as an alternative of it for
+   * side-by-side comparison; `question` and `conversationId` are then taken from that message.
+   */
+  regenerate: z.object({ messageId: id }).strict().optional(),
   /** Per-request load settings (the CLI's --threads/--ctx/--gpu); saved settings otherwise. */
   load: LoadSettings.partial().optional(),
 });

@@ -76,6 +76,8 @@ export interface MessageRecord extends Partial<GenerationStats> {
   modelHash: string | null;
   backend: string | null;
   sampling: SamplingSettings | null;
+  /** Assistant only: the answer this one is an alternative of (regenerated for the same question), else null. */
+  alternativeOf: string | null;
   createdAt: number;
   updatedAt: number;
 }

@@ -13,6 +13,7 @@ import { AppError } from '../../shared/errors';
 import type { MessageRecord } from '../../shared/records';
 import { createTestServices, tempDir, tinyModel } from '../../testing/fixtures';
 import { splitReasoning } from '../reasoning';
+import { buildTurns } from './ChatService';
 
 type Services = Awaited<ReturnType<typeof createTestServices>>;
 let services: Services | null = null;
@@ -96,6 +97,26 @@ describe('ChatService with the real inference process', () => {
     // Every message keeps the model file's hash (computed in the background after the first load).
     const sha256 = createHash('sha256').update(readFileSync(tinyModel)).digest('hex');
     expect(second.record.modelHash).toBe(sha256);
+  });
+
+  it('regenerates an answer as an alternative of the original, for the same question and history', async () => {
+    services = await createTestServices();
+    const first = await ask(services, { question: '毛利率是多少？', modelPath: tinyModel });
+    const again = await ask(services, { question: '', modelPath: tinyModel, regenerate: { messageId: first.record.id }, sampling: { seed: 99 } });
+    expect(again.record.alternativeOf).toBe(first.record.id);
+    expect(again.record.conversationId).toBe(first.record.conversationId);
+    expect(again.record.promptTokens).toBe(first.record.promptTokens);
+    expect(again.record.sampling?.seed).toBe(99);
+    const start = again.chunks[0] as Extract<ChatChunk, { type: 'start' }>;
+    expect(start.userMessage.id).toBe(services.store.getConversation(first.record.conversationId).messages[0]?.id);
+    // A third answer groups under the original too.
+    const third = await ask(services, { question: '', modelPath: tinyModel, regenerate: { messageId: again.record.id } });
+    expect(third.record.alternativeOf).toBe(first.record.id);
+    expect(services.store.getConversation(first.record.conversationId).messages.map((m) => m.role)).toEqual(['user', 'assistant', 'assistant', 'assistant']);
+    // Alternatives stay out of the history the model sees next.
+    const history = services.store.getConversation(first.record.conversationId).messages;
+    expect(buildTurns(history, 'next?').map((t) => t.role)).toEqual(history[1]!.answer.trim() ? ['user', 'assistant', 'user'] : ['user', 'user']);
+    await expectCode(ask(services, { question: '', modelPath: tinyModel, regenerate: { messageId: history[0]!.id } }), 'INVALID_INPUT');
   });
 
   it('stops when the client aborts and keeps the partial answer as "stopped"', async () => {

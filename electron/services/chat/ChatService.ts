@@ -28,7 +28,8 @@ export function buildTurns(history: MessageRecord[], question: string): ChatTurn
   const turns: ChatTurn[] = [];
   for (const message of history) {
     if (message.role === 'user') turns.push({ role: 'user', content: message.content });
-    else if (message.answer.trim().length > 0) turns.push({ role: 'assistant', content: message.answer });
+    // Regenerated alternatives are for comparison; the conversation goes on from the original answer.
+    else if (message.alternativeOf === null && message.answer.trim().length > 0) turns.push({ role: 'assistant', content: message.answer });
   }
   turns.push({ role: 'user', content: question });
   return turns;
@@ -48,6 +49,18 @@ export class ChatService {
     return id;
   }
 
+  /** The question an assistant message answered, the history before it, and the answer alternatives group under. */
+  private questionOf(messageId: string): { question: MessageRecord; history: MessageRecord[]; alternativeOf: string } {
+    const original = this.options.store.getMessage(messageId);
+    if (original.role !== 'assistant') throw new AppError('INVALID_INPUT', 'Only an answer can be regenerated; pick an assistant message.');
+    const { messages } = this.options.store.getConversation(original.conversationId);
+    const index = messages.findIndex((m) => m.id === original.id);
+    const questionIndex = messages.slice(0, index).findLastIndex((m) => m.role === 'user');
+    const question = messages[questionIndex];
+    if (!question) throw new AppError('INVALID_INPUT', 'This answer has no question before it to ask again.');
+    return { question, history: messages.slice(0, questionIndex), alternativeOf: original.alternativeOf ?? original.id };
+  }
+
   stop(messageId: string): boolean {
     const controller = this.active.get(messageId);
     controller?.abort();
@@ -60,24 +73,26 @@ export class ChatService {
 
   async *send(input: ChatSendInput, ctx: RequestContext): AsyncGenerator<ChatChunk, MessageRecord, void> {
     const { store, host, models, events } = this.options;
-    const question = input.question.trim();
+    const regenerating = input.regenerate ? this.questionOf(input.regenerate.messageId) : null;
+    const question = regenerating?.question.content ?? input.question.trim();
     if (question.length === 0) throw new AppError('EMPTY_QUESTION', 'The question is empty. Type a question first.');
     const settings = store.getSettings();
     const modelPath = input.modelPath ?? settings.modelPath;
     if (!modelPath) throw new AppError('MODEL_NOT_SELECTED', 'No model is selected. Open a GGUF model file or choose one in the model library.');
-    const existing = input.conversationId ? store.getConversation(input.conversationId) : null;
+    const existing = regenerating ? null : input.conversationId ? store.getConversation(input.conversationId) : null;
     const model = await models.ensureLoaded(modelPath, { ...settings.load, ...stripUndefined(input.load ?? {}) });
     const sampling: SamplingSettings = { ...settings.sampling, ...stripUndefined(input.sampling ?? {}) };
-    const turns = buildTurns(existing?.messages ?? [], question);
+    const turns = buildTurns(regenerating?.history ?? existing?.messages ?? [], question);
 
-    const conversationId = existing?.id ?? store.createConversation('').id;
-    const userMessage = store.addUserMessage(conversationId, question);
+    const conversationId = regenerating?.question.conversationId ?? existing?.id ?? store.createConversation('').id;
+    const userMessage = regenerating?.question ?? store.addUserMessage(conversationId, question);
     const assistant = store.startAssistantMessage(conversationId, {
       modelPath: model.path,
       modelName: model.name,
       modelHash: host.status.model?.sha256 ?? null,
       backend: model.backend,
       sampling,
+      alternativeOf: regenerating?.alternativeOf ?? null,
     });
     events.emit({ type: 'conversations.changed' });
 

@@ -27,6 +27,7 @@ interface MessageRow {
   ttft_ms: number | null;
   tokens_per_second: number | null;
   duration_ms: number | null;
+  alternative_of: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -42,6 +43,7 @@ interface InsertParams {
   modelHash: string | null;
   backend: string | null;
   samplingJson: string | null;
+  alternativeOf: string | null;
   at: number;
 }
 
@@ -90,6 +92,7 @@ function toRecord(row: MessageRow): MessageRecord {
     modelHash: row.model_hash,
     backend: row.backend,
     sampling: parseSampling(row.sampling_json),
+    alternativeOf: row.alternative_of ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -133,10 +136,10 @@ export class MessageRepository {
     // seq is computed inside the INSERT, under the write lock, so concurrent writers cannot collide.
     this.#insert = db.prepare(/* sql */ `
       INSERT INTO messages (id, conversation_id, seq, role, content, status,
-                            model_path, model_name, model_hash, backend, sampling_json, created_at, updated_at)
+                            model_path, model_name, model_hash, backend, sampling_json, alternative_of, created_at, updated_at)
       VALUES (@id, @conversationId,
               (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = @conversationId),
-              @role, @content, @status, @modelPath, @modelName, @modelHash, @backend, @samplingJson, @at, @at)`);
+              @role, @content, @status, @modelPath, @modelName, @modelHash, @backend, @samplingJson, @alternativeOf, @at, @at)`);
     this.#get = db.prepare('SELECT * FROM messages WHERE id = ?');
     this.#listByConversation = db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq');
     // The streaming hot path: one row, one statement. It leaves the conversation's updated_at alone; start and finish
@@ -161,7 +164,7 @@ export class MessageRepository {
       const id = randomUUID();
       this.#insert.run({
         id, conversationId, role: 'user', content, status: 'complete',
-        modelPath: null, modelName: null, modelHash: null, backend: null, samplingJson: null, at,
+        modelPath: null, modelName: null, modelHash: null, backend: null, samplingJson: null, alternativeOf: null, at,
       });
       this.#conversations.setTitleIfEmpty(conversationId, titleFromQuestion(content));
       return id;
@@ -173,7 +176,7 @@ export class MessageRepository {
       this.#insert.run({
         id, conversationId, role: 'assistant', content: '', status: 'streaming',
         modelPath: input.modelPath, modelName: input.modelName, modelHash: input.modelHash ?? null,
-        backend: input.backend ?? null, samplingJson: JSON.stringify(input.sampling), at,
+        backend: input.backend ?? null, samplingJson: JSON.stringify(input.sampling), alternativeOf: input.alternativeOf ?? null, at,
       });
       return id;
     });

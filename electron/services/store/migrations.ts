@@ -63,6 +63,14 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'alternative answers (regenerate)',
+    up: /* sql */ `
+      -- An assistant message regenerated for the same question points at the answer it is an alternative of.
+      ALTER TABLE messages ADD COLUMN alternative_of TEXT REFERENCES messages (id) ON DELETE SET NULL;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -17,6 +17,8 @@ export interface StartAssistantMessageInput {
   /** e.g. 'cuda', 'metal', 'vulkan', 'cpu'. */
   backend: string | null;
   sampling: SamplingSettings;
+  /** Set when this answer regenerates the question of another assistant message (an alternative to compare). */
+  alternativeOf?: string | null;
 }
 
 /** The streamed text so far; each field is the full text, not a delta. */

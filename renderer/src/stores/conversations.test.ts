@@ -17,6 +17,7 @@ function message(partial: Partial<MessageRecord> & Pick<MessageRecord, 'id' | 'r
     modelHash: null,
     backend: null,
     sampling: null,
+    alternativeOf: null,
     createdAt: 1,
     updatedAt: 1,
     ...partial,
