@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { CalculationCheck, NumberMention, TraceStep } from '../../shared/inspection';
+import { checkAnswerConsistency, roundTo, unwrapLatex, writtenDecimals } from './answer';
+import { Exact } from './sources';
+
+type N = [raw: string, value: string, unit?: NumberMention['unit'], role?: NumberMention['role']];
+type C = [expression: string, claimed: string, computed: string, expected: string, status: CalculationCheck['status']];
+
+/** Hand-built steps (numbers and checks found by text), as extractNumbers / findCalculations would give them. */
+function buildSteps(parts: { text: string; numbers?: N[]; checks?: C[] }[]): TraceStep[] {
+  let offset = 0;
+  return parts.map((part, index) => {
+    const start = offset;
+    offset += part.text.length + 2;
+    let cursor = 0;
+    const numbers = (part.numbers ?? []).map(([raw, value, unit = null, role = 'operand']) => {
+      const at = part.text.indexOf(raw, cursor);
+      if (at < 0) throw new Error(`${raw} not in ${part.text}`);
+      cursor = at + raw.length;
+      return { start: start + at, end: start + at + raw.length, raw, value, unit, approximate: false, role, source: null } satisfies NumberMention;
+    });
+    const checks = (part.checks ?? []).map(([expression, claimed, computed, expected, status]) => {
+      const written = `${expression} = ${claimed}`;
+      const at = part.text.indexOf(written);
+      if (at < 0) throw new Error(`${written} not in ${part.text}`);
+      return { start: start + at, end: start + at + written.length, expression, claimed, computed, expected, status } satisfies CalculationCheck;
+    });
+    return { index, start, end: start + part.text.length, text: part.text, kind: 'other', numbers, checks, affected: false } satisfies TraceStep;
+  });
+}
+
+const margin = (status: CalculationCheck['status'] = 'correct', claimed = '40.71%', value = '0.4071') =>
+  buildSteps([
+    { text: 'Gross profit = 1,400 - 830 = 570.', numbers: [['1,400', '1400'], ['830', '830'], ['570', '570']], checks: [['1,400 - 830', '570', '570', '570', 'correct']] },
+    { text: `Margin = 570 / 1,400 = ${claimed}.`, numbers: [['570', '570'], ['1,400', '1400'], [claimed, value, claimed.endsWith('%') ? '%' : null]], checks: [['570 / 1,400', claimed, '0.40714285714285714286', '0.4071', status]] },
+  ]);
+
+describe('checkAnswerConsistency', () => {
+  it.each([
+    ['The gross margin is \\boxed{40.71\\%}.', true],
+    ['\\boxed{40.7\\%}', true],
+    ['\\boxed{41\\%}', true],
+    ['\\boxed{0.4071}', true],
+    ['\\boxed{40.71}', true],
+    ['毛利率为\\boxed{40.71\\%}', true],
+    ['毛利率约为40.7%。', true],
+    ['\\boxed{\\text{40.71\\%}}', true],
+    ['\\boxed{40.8\\%}', false],
+    ['\\boxed{0.45}', false],
+  ])('%s → %s', (answer, consistent) => {
+    const result = checkAnswerConsistency(answer, margin());
+    expect(result.consistent).toBe(consistent);
+    expect(result.lastComputed).toBe('0.4071');
+  });
+
+  it('reports the answer as found', () => {
+    expect(checkAnswerConsistency('So \\boxed{40.71\\%} in 2023.', margin())).toMatchObject({ answerValue: '0.4071', answerRaw: '40.71\\%', consistent: true });
+    expect(checkAnswerConsistency('Margin 40.71% for 2023.', margin())).toMatchObject({ answerValue: '0.4071', answerRaw: '40.71%' });
+  });
+
+  it('reconciles units: 万元 answers against a trace computed in 万', () => {
+    const steps = buildSteps([{ text: '毛利 = 1,400 - 830 = 570', numbers: [['1,400', '1400'], ['830', '830'], ['570', '570']], checks: [['1,400 - 830', '570', '570', '570', 'correct']] }]);
+    expect(checkAnswerConsistency('\\boxed{570万元}', steps).consistent).toBe(true);
+    expect(checkAnswerConsistency('\\boxed{570\\text{万元}}', steps).consistent).toBe(true);
+    expect(checkAnswerConsistency('\\boxed{5,700,000}', steps).consistent).toBe(false);
+    expect(checkAnswerConsistency('\\boxed{580万元}', steps).consistent).toBe(false);
+  });
+
+  it('compares a wrong last calculation by its correct value and says when the answer repeats the error', () => {
+    const steps = margin('wrong', '45%', '0.45');
+    const result = checkAnswerConsistency('\\boxed{45\\%}', steps);
+    expect(result.consistent).toBe(false);
+    expect(result.lastComputed).toBe('0.40714285714285714286');
+    expect(result.note).toContain('repeats the wrong result 45%');
+    expect(checkAnswerConsistency('\\boxed{40.71\\%}', steps).consistent).toBe(true);
+  });
+
+  it('looks past a final verification of an input', () => {
+    const steps = margin();
+    const check = buildSteps([
+      { text: 'x' },
+      { text: 'y' },
+      { text: 'Let me verify: 570 + 830 = 1,400.', numbers: [['570', '570'], ['830', '830'], ['1,400', '1400']], checks: [['570 + 830', '1,400', '1400', '1400', 'correct']] },
+    ])[2]!;
+    check.kind = 'check';
+    const result = checkAnswerConsistency('\\boxed{40.71\\%}', [...steps, check]);
+    expect(result.consistent).toBe(true);
+    expect(result.note).toContain('before the final check');
+  });
+
+  it('is null when either side is missing', () => {
+    expect(checkAnswerConsistency('', margin())).toMatchObject({ consistent: null, answerValue: null });
+    expect(checkAnswerConsistency('No figure here.', margin())).toMatchObject({ consistent: null, answerValue: null });
+    expect(checkAnswerConsistency('\\boxed{15\\%}', [])).toMatchObject({ consistent: null, answerValue: '0.15', lastComputed: null });
+  });
+
+  it('reads fractions', () => {
+    const steps = buildSteps([{ text: 'x = 3 / 4 = 0.75', numbers: [['3', '3'], ['4', '4'], ['0.75', '0.75']], checks: [['3 / 4', '0.75', '0.75', '0.75', 'correct']] }]);
+    expect(checkAnswerConsistency('\\boxed{\\frac{3}{4}}', steps)).toMatchObject({ answerValue: '0.75', consistent: true });
+  });
+});
+
+describe('answer helpers', () => {
+  it('unwraps LaTeX', () => {
+    expect(unwrapLatex('\\text{约}1{,}400\\,\\text{万元}')).toBe('约1,400万元');
+    expect(unwrapLatex('\\$1.2\\text{ billion}')).toBe('1.2 billion');
+  });
+
+  it('rounds to written precision, also to tens and more', () => {
+    expect(roundTo(new Exact('0.407142'), 4).toString()).toBe('0.4071');
+    expect(roundTo(new Exact('5712345'), -4).toString()).toBe('5710000');
+    expect(writtenDecimals('15.0%')).toBe(1);
+    expect(writtenDecimals('1,400万')).toBe(0);
+  });
+});
