@@ -6,7 +6,8 @@ import { checkParts, isTrivialConstant, parseWrittenNumber, valueKeys } from './
  * calculation 'affected' (when it is right given the wrong value) with the origin of the error, so the error counts
  * once, where it was made. Its result carries the taint on (same origin). A later calculation that is wrong on its
  * own stays 'wrong' and becomes the origin for what uses its result. Steps that use a tainted value anywhere after
- * the origin (a calculation or a plain mention) get `affected: true`.
+ * the origin (a calculation, or a plain mention outside verification steps) get `affected: true`; so step kinds
+ * should be set first.
  */
 
 interface Taint {
@@ -52,8 +53,10 @@ export function propagateErrors(steps: TraceStep[], fromStep = 0): void {
     };
     for (const n of step.numbers) {
       taintFrom(n.start);
-      // A wrong claim taints only once its calculation has ended, so the origin's own result does not count here.
-      if (fill && taintOf(n, tainted)) step.affected = true;
+      // A wrong claim taints only once its calculation has ended, so the origin's own result does not count here. In
+      // a verification step a mention of the wrong value is usually its correction ("570, not 580"): only its
+      // calculations count there.
+      if (fill && step.kind !== 'check' && taintOf(n, tainted)) step.affected = true;
     }
     taintFrom(Number.POSITIVE_INFINITY);
   }

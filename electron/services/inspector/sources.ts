@@ -84,10 +84,15 @@ export function parseWrittenNumber(raw: string): Pick<NumberMention, 'value' | '
   return { value: canonical(value), unit };
 }
 
-/** The numbers of a check: the claimed result (the last number in its span) and the operands before it. */
+/**
+ * The numbers of a check: the claimed result (the last number touching the claimed text at the end of its span) and
+ * the operands before it. Mentions that only overlap the span count ("580 million" for a claimed "580").
+ */
 export function checkParts(check: CalculationCheck, numbers: readonly NumberMention[]): { operands: NumberMention[]; claimed: NumberMention | null } {
-  const inside = numbers.filter((n) => n.role === 'operand' && n.start >= check.start && n.end <= check.end);
-  const claimed = inside.length > 0 ? inside[inside.length - 1]! : null;
+  const inside = numbers.filter((n) => n.role === 'operand' && n.start < check.end && n.end > check.start);
+  const last = inside.at(-1);
+  const claimedStart = check.end - Math.max(1, check.claimed.trim().length);
+  const claimed = last && last.end > claimedStart ? last : null;
   return { operands: claimed ? inside.slice(0, -1) : inside, claimed };
 }
 
@@ -211,12 +216,13 @@ export function traceSources(steps: TraceStep[], texts: SourceTexts | SourceInde
     step.checks.forEach((check, checkIndex) => {
       const { claimed } = checkParts(check, step.numbers);
       const value = claimed ?? parseWrittenNumber(check.claimed);
+      // `computed` is a plain value; `expected` is written like the claim ("40.71%", "570万").
       const computedKeys: string[] = [];
-      for (const v of [check.computed, check.expected]) {
-        const d = toExact(v);
-        if (d) computedKeys.push(canonical(d.abs()));
-        if (d && value?.unit) computedKeys.push(canonical(d.abs().div(unitScale(value.unit))));
-      }
+      const computed = toExact(check.computed);
+      if (computed) computedKeys.push(canonical(computed.abs()));
+      if (computed && value?.unit) computedKeys.push(canonical(computed.abs().div(unitScale(value.unit))));
+      const expected = parseWrittenNumber(check.expected);
+      if (expected) computedKeys.push(...valueKeys(expected));
       produced.push({ keys: value ? valueKeys(value) : [], computedKeys, checkIndex, end: check.end, claimedMention: claimed });
     });
     let next = 0; // produced[next] is the first calculation not yet ended at the current number
