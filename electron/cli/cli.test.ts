@@ -80,3 +80,35 @@ describe('dianjin serve', () => {
     expectCleanError(dianjin(['serve', '--model', path.join(home.dir, 'missing.gguf')]), /No file at/);
   });
 });
+
+describe('dianjin trace check', () => {
+  const file = path.join(home.dir, 'traces.jsonl');
+  writeFileSync(
+    file,
+    [
+      JSON.stringify({ id: 'wrong', question: 'Revenue 5,829, cost 5,735. Gross profit?', reasoning: 'Gross profit = 5,829 - 5,735 = 104.', answer: '\\boxed{104}' }),
+      '{ not json',
+      JSON.stringify({ id: 'ok', question: '营业收入1,400万元，营业利润210万元。', reasoning: '营业利润率 = 210 / 1,400 = 15%。', answer: '\\boxed{15\\%}' }),
+      JSON.stringify({ id: 'no-reasoning' }),
+    ].join('\n'),
+  );
+
+  it('--json prints one object per good record; malformed lines are reported by number and the rest still checked', () => {
+    const result = dianjin(['trace', 'check', '--json', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/line 2 is not valid JSON/);
+    expect(result.stderr).toMatch(/line 4 is not a trace record/);
+    const reports = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { id: string; errors: number; answerConsistent: boolean | null; steps: { kind: string; checks: { status: string; expected: string }[] }[] }[];
+    expect(reports.map((r) => r.id)).toEqual(['wrong', 'ok']);
+    expect(reports[0]).toMatchObject({ errors: 1 });
+    expect(reports[0]!.steps[0]!.checks[0]).toMatchObject({ status: 'wrong', expected: '94' });
+    expect(reports[1]).toMatchObject({ errors: 0, answerConsistent: true });
+  });
+
+  it('prints a readable report without --json, and a clear error for a missing file', () => {
+    const result = dianjin(['trace', 'check', file]);
+    expect(result.stdout).toMatch(/should be 94/);
+    expect(result.stdout).toMatch(/2 traces checked, 1 wrong calculations/);
+    expectCleanError(dianjin(['trace', 'check', path.join(home.dir, 'none.jsonl')]), /No file at/);
+  });
+});

@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { serializeError } from '../shared/errors';
 import { runAsk } from './ask';
 import { runServe } from './serve';
+import { runTraceCheck } from './trace';
 import { packageVersion } from './runtime';
 
 function intArg(name: string, min: number, max: number) {
@@ -67,6 +68,16 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print {url, port, token} as one JSON line once listening')
     .action(async (opts) => {
       await runServe(opts);
+    });
+
+  const trace = program.command('trace').description('Check reasoning traces (arithmetic, sources, answer consistency).');
+  trace
+    .command('check')
+    .description('Check traces from a JSONL file: {id, question, reasoning, answer, context?} per line.')
+    .argument('<file>', 'JSONL file')
+    .option('--json', 'print a JSON array with one object per record as the last line of stdout')
+    .action(async (file: string, opts) => {
+      process.exitCode = await runTraceCheck(file, opts);
     });
 
   try {
