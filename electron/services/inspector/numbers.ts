@@ -345,8 +345,8 @@ function readNumber(norm: string, numStart: number): { draft: Draft; next: numbe
       const afterPunct = /[:：;；。，,、]/.test(norm[before] ?? '');
       if (isInteger && !hasSeparator && digits.length <= 2 && !currency && !scaled && (lineStart || afterPunct)) {
         role = 'ordinal';
-      } else if (/[×*/÷^]/.test(norm[before] ?? '') || (norm[before] === 'x' && !isAsciiLetter(norm[before - 1]))) {
-        // "1,000 × (1.05)": grouping parentheses after a multiplicative operator, not a negative
+      } else if (/[×*/÷^]/.test(norm[before] ?? '') || (norm[before] === 'x' && !isAsciiLetter(norm[before - 1])) || /^\)\s*\^/.test(norm.slice(b, b + 8))) {
+        // "1,000 × (1.05)" and "(1.21)^(1/2)": grouping parentheses around a factor or a base, not a negative
         openParen = -1;
       } else {
         value = value.negated();
