@@ -44,7 +44,8 @@ export function checkAnswerConsistency(answer: string, steps: readonly TraceStep
   const match = candidates.find((c) => c.values.some((v) => agrees(found, v)));
   if (match) {
     const by = match === last ? 'the last calculation' : 'the last calculation before the final check';
-    return { ...base, lastComputed: match.display, consistent: true, note: `The answer matches ${by} (step ${match.stepIndex + 1}).` };
+    const origin = match.check.status === 'affected' && match.check.origin ? ` That value rests on the wrong result of step ${match.check.origin.stepIndex + 1}.` : '';
+    return { ...base, lastComputed: match.display, consistent: true, note: `The answer matches ${by} (step ${match.stepIndex + 1}).${origin}` };
   }
   const wrongClaim = last.check.status === 'wrong' && last.claimed !== null && agrees(found, last.claimed);
   const note = wrongClaim

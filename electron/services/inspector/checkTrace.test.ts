@@ -64,6 +64,22 @@ describe('checkTrace', () => {
     for (const y of years) expect(y.source).toBeNull();
   });
 
+  it('follows a wrong result through a Chinese trace without blank lines', () => {
+    const r = checkTrace({
+      question: '某公司2023年营业收入为1,400万元，营业成本为830万元，求毛利率。',
+      reasoning: '首先，我需要计算毛利率。\n营业收入为1,400万元，营业成本为830万元。\n毛利 = 1,400 - 830 = 580万元\n毛利率 = 580 / 1,400 ≈ 41.43%\n所以毛利率约为41.43%。',
+      answer: '\\boxed{41.43\\%}',
+    });
+    expect(kinds(r)).toEqual(['calculation', 'calculation', 'conclusion']);
+    expect(statuses(r)).toEqual([['wrong'], ['affected'], []]);
+    expect(r.steps[0]!.checks[0]!.expected).toBe('570万');
+    expect(r.steps.map((s) => s.affected)).toEqual([false, true, true]);
+    expect(r).toMatchObject({ errors: 1, checked: 2, unsourcedNumbers: 0 });
+    // The answer says what the trace computed, but that rests on the error.
+    expect(r.answer.consistent).toBe(true);
+    expect(r.answer.note).toContain('wrong result of step 1');
+  });
+
   it('takes page numbers from the context', () => {
     const context = '[page 4]\nRevenue 1,400\n【第9页】\n净利润 210';
     const r = checkTrace({ question: 'What is the net margin?', reasoning: 'Net margin = 210 / 1,400 = 15%.', answer: '\\boxed{15\\%}', context });

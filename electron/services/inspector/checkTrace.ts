@@ -2,8 +2,8 @@ import type { CalculationCheck, TraceCheckResult, TraceInput, TraceStep } from '
 import { checkAnswerConsistency } from './answer';
 import { findCalculations } from './calculations';
 import { extractNumbers } from './numbers';
-import { propagateErrors } from './propagation';
-import { buildSourceIndex, countUnsourced, traceSources, type SourceIndex } from './sources';
+import { propagateErrors, type TaintState } from './propagation';
+import { buildSourceIndex, cloneSourceState, countUnsourced, createSourceState, traceSources, type SourceIndex } from './sources';
 import { classifyStep, segmentBlocks, type BlockSegment } from './steps';
 
 /**
@@ -43,10 +43,12 @@ export function createTraceChecker(input: TraceCheckerInput = {}): TraceChecker 
   const question = input.question ?? '';
   const context = input.context;
   let sourceIndex: SourceIndex | null = null; // built on first use: a checker may never be updated
-  let stable: TraceStep[] = [];
-  let stableText = ''; // reasoning.slice(0, stableEnd): what the stable steps were read from
-  let stableEnd = 0;
   let answerSoFar = input.answer ?? '';
+  // The finished steps, the text they were read from, and what sources and propagation knew after them.
+  let stable: TraceStep[] = [];
+  let stableText = '';
+  let stableSources = createSourceState();
+  let stableTaint: TaintState = new Map();
 
   return {
     update(reasoning, answer) {
@@ -56,28 +58,34 @@ export function createTraceChecker(input: TraceCheckerInput = {}): TraceChecker 
         questionNumbers: extractNumbers(question),
         ...(context ? { context, contextNumbers: extractNumbers(context) } : {}),
       });
-      if (reasoning.length < stableEnd || !reasoning.startsWith(stableText)) {
+      if (!reasoning.startsWith(stableText)) {
         stable = [];
         stableText = '';
-        stableEnd = 0;
+        stableSources = createSourceState();
+        stableTaint = new Map();
       }
-      const { steps: fresh, lastBlockStart } = analyze(reasoning, stableEnd, stable.length);
-      const steps = stable.concat(fresh);
-      const from = stable.length;
-      traceSources(steps, sourceIndex, from);
-      for (let i = from; i < steps.length; i++) {
-        const step = steps[i]!;
-        step.kind = classifyStep(step.text, { hasCalculation: step.checks.length > 0, numbers: step.numbers, isLast: i === steps.length - 1 });
-      }
-      propagateErrors(steps, from);
+      const { steps: fresh, lastBlockStart } = analyze(reasoning, stableText.length, stable.length);
       // Everything before the last paragraph is final: the next call starts there.
       const keep = fresh.findIndex((s) => s.end >= lastBlockStart);
       const kept = keep < 0 ? fresh.length : keep;
+      const steps = stable.concat(fresh);
+      const sources = cloneSourceState(stableSources);
+      const taint = new Map(stableTaint);
+      const finish = (part: TraceStep[]) => {
+        traceSources(part, sourceIndex!, 0, sources);
+        for (const step of part) {
+          step.kind = classifyStep(step.text, { hasCalculation: step.checks.length > 0, numbers: step.numbers, isLast: step.index === steps.length - 1 });
+        }
+        propagateErrors(part, 0, taint);
+      };
+      finish(fresh.slice(0, kept));
       if (kept > 0) {
-        stable = steps.slice(0, from + kept);
-        stableEnd = kept < fresh.length ? fresh[kept]!.start : reasoning.length;
-        stableText = reasoning.slice(0, stableEnd);
+        stable = steps.slice(0, stable.length + kept);
+        stableText = reasoning.slice(0, kept < fresh.length ? fresh[kept]!.start : reasoning.length);
+        stableSources = cloneSourceState(sources);
+        stableTaint = new Map(taint);
       }
+      finish(fresh.slice(kept));
       return summarize(steps, answerSoFar);
     },
   };

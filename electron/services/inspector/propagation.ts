@@ -10,7 +10,7 @@ import { checkParts, isTrivialConstant, parseWrittenNumber, valueKeys } from './
  * should be set first.
  */
 
-interface Taint {
+export interface Taint {
   stepIndex: number;
   checkIndex: number;
   /** The value as written where it went wrong, and what it should have been, for the note. */
@@ -18,12 +18,15 @@ interface Taint {
   expected: string;
 }
 
+/** Wrong values met so far (by value key) and the origins (by `@step:check`): carried across calls. */
+export type TaintState = Map<string, Taint>;
+
 /**
  * Marks affected calculations and steps from `fromStep` on; earlier steps are only read (their wrong and affected
- * results still taint later steps). Mutates `status`, `origin`, `note` and `affected`.
+ * results still taint later steps). Mutates `status`, `origin`, `note` and `affected`. `tainted` carries the wrong
+ * values of steps walked in earlier calls (updated in place), so a trace can be walked in parts.
  */
-export function propagateErrors(steps: TraceStep[], fromStep = 0): void {
-  const tainted = new Map<string, Taint>();
+export function propagateErrors(steps: readonly TraceStep[], fromStep = 0, tainted: TaintState = new Map()): void {
   for (const step of steps) {
     const fill = step.index >= fromStep;
     if (fill) step.affected = false;

@@ -188,14 +188,19 @@ export function buildSourceIndex(texts: SourceTexts): SourceIndex {
   return { question, context };
 }
 
-interface Earlier {
+/** What the steps walked so far produced and mentioned: what later steps may take their numbers from. */
+export interface SourceState {
   /** Claimed results of earlier checks, latest last. */
-  claimed: Map<string, { stepIndex: number; checkIndex: number; end: number }>;
+  claimed: Map<string, { stepIndex: number; checkIndex: number }>;
   /** Exact recomputations (computed / expected) of earlier checks. */
-  computed: Map<string, { stepIndex: number; checkIndex: number; end: number }>;
-  /** Earlier mentions in the trace. */
-  mentioned: Map<string, { stepIndex: number; end: number }>;
+  computed: Map<string, { stepIndex: number; checkIndex: number }>;
+  /** Earlier mentions in the trace, first one kept. */
+  mentioned: Map<string, { stepIndex: number }>;
 }
+
+export const createSourceState = (): SourceState => ({ claimed: new Map(), computed: new Map(), mentioned: new Map() });
+
+export const cloneSourceState = (s: SourceState): SourceState => ({ claimed: new Map(s.claimed), computed: new Map(s.computed), mentioned: new Map(s.mentioned) });
 
 /**
  * Fills `source` on every number of the steps from `fromStep` on (earlier steps are only read: what they produced
@@ -204,10 +209,13 @@ interface Earlier {
  * calculations; the claimed result of a calculation is derived from that calculation. Trivial constants with no
  * match keep `source: null`, as do years, dates, ordinals and labels. Returns the number of unsourced operands in
  * the steps it filled.
+ *
+ * `state` carries what earlier steps produced across calls, so a caller can walk a trace in parts (the incremental
+ * checker keeps a copy at the end of its finished steps and walks only the rest); it is updated in place.
  */
-export function traceSources(steps: TraceStep[], texts: SourceTexts | SourceIndex, fromStep = 0): number {
+export function traceSources(steps: readonly TraceStep[], texts: SourceTexts | SourceIndex, fromStep = 0, state: SourceState = createSourceState()): number {
   const index = 'questionNumbers' in texts ? buildSourceIndex(texts) : texts;
-  const earlier: Earlier = { claimed: new Map(), computed: new Map(), mentioned: new Map() };
+  const earlier = state;
   let unsourced = 0;
   for (const step of steps) {
     const fill = step.index >= fromStep;
@@ -229,8 +237,8 @@ export function traceSources(steps: TraceStep[], texts: SourceTexts | SourceInde
     const record = (upTo: number) => {
       while (next < produced.length && produced[next]!.end <= upTo) {
         const p = produced[next++]!;
-        for (const k of p.keys) earlier.claimed.set(k, { stepIndex: step.index, checkIndex: p.checkIndex, end: p.end });
-        for (const k of p.computedKeys) earlier.computed.set(k, { stepIndex: step.index, checkIndex: p.checkIndex, end: p.end });
+        for (const k of p.keys) earlier.claimed.set(k, { stepIndex: step.index, checkIndex: p.checkIndex });
+        for (const k of p.computedKeys) earlier.computed.set(k, { stepIndex: step.index, checkIndex: p.checkIndex });
       }
     };
     for (const n of step.numbers) {
@@ -250,14 +258,14 @@ export function traceSources(steps: TraceStep[], texts: SourceTexts | SourceInde
           unsourced++;
         }
       }
-      for (const k of keys) if (!earlier.mentioned.has(k)) earlier.mentioned.set(k, { stepIndex: step.index, end: n.end });
+      for (const k of keys) if (!earlier.mentioned.has(k)) earlier.mentioned.set(k, { stepIndex: step.index });
     }
     record(Number.POSITIVE_INFINITY);
   }
   return unsourced;
 }
 
-function lookup(keys: readonly string[], index: SourceIndex, earlier: Earlier): NumberSource | null {
+function lookup(keys: readonly string[], index: SourceIndex, earlier: SourceState): NumberSource | null {
   for (const k of keys) {
     const q = index.question.get(k);
     if (q) return { kind: 'question', start: q.start, end: q.end };

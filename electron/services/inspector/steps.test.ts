@@ -136,3 +136,13 @@ describe('classifyStep', () => {
     expect(classifyStep('Wait, so the answer is 15%.', info({ isLast: true }))).toBe('check');
   });
 });
+
+describe('segmentSteps on a trace without blank lines', () => {
+  it('splits calculations and the closing sentence apart', () => {
+    expect(texts('营业收入为1,400万元。\n毛利 = 1,400 - 830 = 570万元\n毛利率 = 570 / 1,400 ≈ 40.71%\n所以毛利率约为40.71%。')).toEqual([
+      '营业收入为1,400万元。\n毛利 = 1,400 - 830 = 570万元',
+      '毛利率 = 570 / 1,400 ≈ 40.71%',
+      '所以毛利率约为40.71%。',
+    ]);
+  });
+});

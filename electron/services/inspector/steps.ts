@@ -117,8 +117,9 @@ export function segmentSteps(reasoning: string): StepSegment[] {
  *   `（1）`, `- `, `#`) starts a block of its own, and the lines after it belong to it until the next marker or blank;
  * - a block is split further at sentence ends (`. `, `! `, `? `, `。`, `！`, `？`, line breaks) when it holds several
  *   calculations (two `=`) or a self-correction after its first sentence: a new step starts at the sentence with the
- *   second calculation, and at each sentence that opens with a self-correction. Never inside a number (`1.5`) or
- *   after an abbreviation (`e.g.`, `approx.`).
+ *   second calculation, at each sentence that opens with a self-correction, and at a sentence without a calculation
+ *   that opens with a conclusion word ("So", "所以") after one with. Never inside a number (`1.5`) or after an
+ *   abbreviation (`e.g.`, `approx.`).
  * Each step also says which block it came from: a block is final once the text after it has started, which is what
  * the incremental checker relies on.
  */
@@ -174,7 +175,8 @@ function splitBlock(text: string, start: number, end: number): StepSegment[] {
     const sentence = text.slice(s.start, s.end);
     const calculates = countEquals(sentence) > 0;
     const corrects = opensWithCheck(sentence);
-    if (corrects || (calculates && pieceCalculates)) {
+    const concludes = pieceCalculates && matchesAny(sentence, WEAK_CONCLUSION) && !calculates;
+    if (corrects || concludes || (calculates && pieceCalculates)) {
       pieces.push({ start: pieceStart, end: pieceEnd, text: text.slice(pieceStart, pieceEnd) });
       pieceStart = s.start;
       pieceCalculates = false;
