@@ -33,6 +33,9 @@ interface Rational {
 /** Digits beyond which a computation is refused rather than slowed down (far beyond anything a trace writes). */
 const MAX_DIGITS = 400;
 const ONE = new Exact(1);
+/** For showing non-terminating values and finding magnitudes: 40 digits, where dividing at 1000 would be slow. */
+const Approx = Exact.clone({ precision: 40 });
+const approxQuotient = (a: Rational): ExactValue => new Approx(a.n).div(new Approx(a.d));
 const TEN = new Exact(10);
 
 class EvaluationError extends Error {
@@ -96,7 +99,7 @@ function terminates(a: Rational): boolean {
 /** Decimal string: exact when it terminates, else 12 significant digits (the caller notes the truncation). */
 function display(a: Rational, inexact = false): string {
   if (!inexact && terminates(a)) return plain(a.n.div(a.d));
-  return plain(a.n.div(a.d).toSignificantDigits(12));
+  return plain(approxQuotient(a).toSignificantDigits(12));
 }
 
 /** Fixed-point text with exactly `dp` decimals, e.g. fixed(1/3, 2) = "0.33". */
@@ -109,7 +112,7 @@ function fixed(a: Rational, dp: number): string {
 /** Decimals needed to show two significant digits of `a` (0 for |a| ≥ 10). */
 function decimalsForTwoSignificant(a: Rational): number {
   if (isZero(a)) return 0;
-  const e = a.n.abs().div(a.d).toSignificantDigits(30).e; // exponent of the leading digit
+  const e = approxQuotient(abs(a)).e; // exponent of the leading digit
   return Math.max(0, 1 - e);
 }
 
@@ -212,9 +215,8 @@ function tokenize(norm: string, numbers: readonly NumberMention[]): Tok[] {
       p++;
       continue;
     }
-    const lineStart = /^[\s>]*$/.test(norm.slice(norm.lastIndexOf('\n', p - 1) + 1, p));
     // Bullets: "- 1,400 - 210 = 1,190" is not a negative 1,400
-    if (lineStart && /[-*+•]/.test(c) && norm[p + 1] === ' ') {
+    if (/[-*+•]/.test(c) && norm[p + 1] === ' ' && atLineStart(norm, p)) {
       brk(p, p + 1);
       p++;
       continue;
@@ -339,6 +341,16 @@ function tokenize(norm: string, numbers: readonly NumberMention[]): Tok[] {
     p = q;
   }
   return toks;
+}
+
+/** Only spaces or quote marks between the line start and `p`. Scans backwards, so it stays O(indent). */
+function atLineStart(norm: string, p: number): boolean {
+  for (let q = p - 1; q >= 0; q--) {
+    const c = norm[q]!;
+    if (c === '\n') return true;
+    if (c !== ' ' && c !== '\t' && c !== '>') return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -466,8 +478,7 @@ function power(base: Evaluated, exponent: Evaluated): Evaluated {
     return { value: k >= 0 ? rational(n, d) : rational(d, n), inexact: base.inexact || exponent.inexact };
   }
   if (!base.value.n.isPos()) throw new EvaluationError('fractional power of a non-positive number');
-  const D = Exact.clone({ precision: 40 });
-  const approx = new D(base.value.n).div(base.value.d).pow(new D(e.n).div(e.d));
+  const approx = approxQuotient(base.value).pow(approxQuotient(e));
   return { value: fromDecimal(approx.toString()), inexact: true };
 }
 
@@ -639,7 +650,10 @@ const MAX_SEGMENT_TOKENS = 80;
 
 /** Longest parseable tail of a segment: drops prose numbers before the expression ("增长 3 (1.2 - 1.0) / 1.0"). */
 function longestSuffix(seg: readonly Tok[]): Side | null {
-  for (let s = Math.max(0, seg.length - MAX_SEGMENT_TOKENS); s < seg.length; s++) {
+  const first = Math.max(0, seg.length - MAX_SEGMENT_TOKENS);
+  // Past the cap, an expression cut after an operator would be checked as a shorter, different one: give up instead.
+  if (first > 0 && (seg[first - 1]!.kind === 'op' || seg[first]!.kind === 'op')) return null;
+  for (let s = first; s < seg.length; s++) {
     const node = parse(seg, s, seg.length);
     if (node) return { node, start: seg[s]!.start, end: seg[seg.length - 1]!.end, fromChain: false };
   }
@@ -648,7 +662,9 @@ function longestSuffix(seg: readonly Tok[]): Side | null {
 
 /** Longest parseable head of a segment: a claim followed by stray tokens ("= 45 (" before prose). */
 function longestPrefix(seg: readonly Tok[]): { side: Side; whole: boolean } | null {
-  for (let e = Math.min(seg.length, MAX_SEGMENT_TOKENS); e > 0; e--) {
+  const last = Math.min(seg.length, MAX_SEGMENT_TOKENS);
+  if (last < seg.length && (seg[last]!.kind === 'op' || seg[last - 1]!.kind === 'op')) return null;
+  for (let e = last; e > 0; e--) {
     const node = parse(seg, 0, e);
     if (node) return { side: { node, start: seg[0]!.start, end: seg[e - 1]!.end, fromChain: true }, whole: e === seg.length };
   }

@@ -375,9 +375,11 @@ function readNumber(norm: string, numStart: number): { draft: Draft; next: numbe
   return { draft, next: Math.max(q, end) };
 }
 
+/** Text between the line start and `pos`, at most 16 characters (callers only test it for bullets / indentation). */
 function lineBefore(norm: string, pos: number): string {
-  const nl = norm.lastIndexOf('\n', pos - 1);
-  return norm.slice(nl + 1, pos);
+  let q = pos - 1;
+  while (q >= 0 && q >= pos - 16 && norm[q] !== '\n') q--;
+  return q < 0 || norm[q] === '\n' ? norm.slice(q + 1, pos) : norm.slice(q + 1, pos) + '\u0000';
 }
 
 interface ClassifyInput {
