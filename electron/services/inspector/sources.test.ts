@@ -102,6 +102,16 @@ describe('traceSources', () => {
     expect(unsourced).toBe(0);
   });
 
+  it('extracts the numbers of the question and context itself when not given them', () => {
+    const steps = buildSteps([{ text: '净利率 = 210 / 1,400 = 15%', numbers: [['210', '210'], ['1,400', '1400'], ['15%', '0.15', '%']], checks: [['210 / 1,400', '15%', '0.15', '15%', 'correct']] }]);
+    traceSources(steps, { question: '营业收入1,400万元', context: '【第7页】净利润210万元' });
+    expect(steps[0]!.numbers.map((n) => n.source)).toEqual([
+      { kind: 'context', start: 8, end: 12, page: 7 },
+      { kind: 'question', start: 4, end: 10 },
+      { kind: 'derived', stepIndex: 0, checkIndex: 0 },
+    ]);
+  });
+
   it('prefers the question, then the context', () => {
     const steps = buildSteps([{ text: 'x 830', numbers: [['830', '830']] }]);
     traceSources(steps, { question: 'cost 830', questionNumbers: mentions('cost 830', [['830', '830']]), context: 'cost 830', contextNumbers: mentions('cost 830', [['830', '830']]) });

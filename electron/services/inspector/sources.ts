@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import type { CalculationCheck, NumberMention, NumberSource, TraceStep } from '../../shared/inspection';
+import { extractNumbers } from './numbers';
 
 /**
  * Where each operand of a trace came from: the question, the context (with its page), an earlier calculation, an
@@ -152,8 +153,8 @@ function pageAt(markers: readonly PageMarker[], offset: number): number | undefi
 export interface SourceTexts {
   question: string;
   context?: string;
-  /** `extractNumbers(question)`, when the caller already has it (the incremental checker extracts once). */
-  questionNumbers: readonly NumberMention[];
+  /** `extractNumbers(question)` when the caller already has it. Defaults to extracting them here. */
+  questionNumbers?: readonly NumberMention[];
   /** `extractNumbers(context)`, likewise. */
   contextNumbers?: readonly NumberMention[];
 }
@@ -168,15 +169,15 @@ export interface SourceIndex {
 
 export function buildSourceIndex(texts: SourceTexts): SourceIndex {
   const question = new Map<string, Located>();
-  for (const n of texts.questionNumbers) {
+  for (const n of texts.questionNumbers ?? extractNumbers(texts.question)) {
     if (n.role !== 'operand') continue;
     for (const k of valueKeys(n)) if (!question.has(k)) question.set(k, { start: n.start, end: n.end });
   }
   const context = new Map<string, Located>();
-  if (texts.context && texts.contextNumbers) {
+  if (texts.context) {
     const markers = findPageMarkers(texts.context);
     let mi = 0;
-    for (const n of texts.contextNumbers) {
+    for (const n of texts.contextNumbers ?? extractNumbers(texts.context)) {
       if (n.role !== 'operand') continue;
       while (mi < markers.length && markers[mi]!.end <= n.start) mi++;
       const marker = markers[mi];
@@ -214,7 +215,7 @@ export const cloneSourceState = (s: SourceState): SourceState => ({ claimed: new
  * checker keeps a copy at the end of its finished steps and walks only the rest); it is updated in place.
  */
 export function traceSources(steps: readonly TraceStep[], texts: SourceTexts | SourceIndex, fromStep = 0, state: SourceState = createSourceState()): number {
-  const index = 'questionNumbers' in texts ? buildSourceIndex(texts) : texts;
+  const index = 'question' in texts && typeof texts.question === 'string' ? buildSourceIndex(texts) : (texts as SourceIndex);
   const earlier = state;
   let unsourced = 0;
   for (const step of steps) {
