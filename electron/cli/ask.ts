@@ -1,6 +1,7 @@
 /** `dianjin ask`: one question, streamed to the terminal (reasoning dimmed), or one JSON object with --json. */
 import type { ChatChunk, ChatSendInput } from '../shared/api';
 import type { GpuChoice, MessageRecord } from '../shared/records';
+import { checkTrace } from '../services/inspector';
 import { createCliServices } from './services';
 
 export interface AskOptions {
@@ -17,6 +18,12 @@ export interface AskOptions {
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const dim = (text: string) => (color ? `\x1b[2m${text}\x1b[22m` : text);
+
+/** The reasoning inspector's verdict on the answer (`dianjin trace check` has the full report). */
+function summarizeCheck(question: string, record: MessageRecord) {
+  const result = checkTrace({ question, reasoning: record.reasoning, answer: record.answer });
+  return { errors: result.errors, checked: result.checked, unsourcedNumbers: result.unsourcedNumbers, answerConsistent: result.answer.consistent };
+}
 
 export async function runAsk(question: string, options: AskOptions): Promise<number> {
   const services = await createCliServices('cli');
@@ -37,6 +44,7 @@ export async function runAsk(question: string, options: AskOptions): Promise<num
       if (process.stderr.isTTY && !options.json) process.stderr.write('\r\x1b[K');
       return;
     }
+    if (chunk.type !== 'delta') return;
     if (chunk.reasoning) {
       if (phase === 'none') write(dim(color ? '' : 'Reasoning:\n'));
       phase = 'reasoning';
@@ -96,11 +104,14 @@ export async function runAsk(question: string, options: AskOptions): Promise<num
           conversationId: record.conversationId,
           messageId: record.id,
           error: record.errorCode ? { code: record.errorCode, message: record.errorMessage } : null,
+          check: summarizeCheck(question, record),
         }) + '\n',
       );
     } else if (process.stderr.isTTY) {
       const speed = record.tokensPerSecond ? `${record.tokensPerSecond.toFixed(1)} tok/s` : '';
-      process.stderr.write(dim(`${record.modelName ?? ''} · ${record.backend ?? ''} · ${record.completionTokens ?? 0} tokens ${speed}\n`));
+      const check = summarizeCheck(question, record);
+      const audit = check.checked > 0 ? ` · ${check.errors === 0 ? `✓ ${check.checked} calculations` : `✗ ${check.errors} of ${check.checked} calculations wrong`}` : '';
+      process.stderr.write(dim(`${record.modelName ?? ''} · ${record.backend ?? ''} · ${record.completionTokens ?? 0} tokens ${speed}${audit}\n`));
     }
     if (record.status === 'interrupted') {
       process.stderr.write(`dianjin: ${record.errorMessage ?? 'The answer was interrupted.'}\n`);

@@ -23,4 +23,8 @@ export const methodKinds: MethodKinds = {
   'chat.delete': 'call',
   'chat.send': 'stream',
   'chat.stop': 'call',
+  'trace.check': 'call',
+  'trace.checkMessage': 'call',
+  'trace.compare': 'call',
+  'trace.export': 'call',
 };

@@ -16,6 +16,7 @@ import {
   type MessageRecord,
 } from './records';
 import type { SerializedError } from './errors';
+import { TraceInput, type TraceCheckResult, type TraceComparison } from './inspection';
 
 // ── Method descriptors ────────────────────────────────────────────────────────────────────────────────────────
 export interface CallMethod<I extends z.ZodType, O> {
@@ -100,7 +101,30 @@ export type AppEvent =
 export type ChatChunk =
   | { type: 'start'; conversation: ConversationSummary; userMessage: MessageRecord; assistantMessage: MessageRecord; startInReasoning: boolean }
   /** Batched display deltas (tags stripped). */
-  | { type: 'delta'; reasoning: string; answer: string; completionTokens: number };
+  | { type: 'delta'; reasoning: string; answer: string; completionTokens: number }
+  /** The reasoning inspector's view of the trace so far (about once a second while it streams, off the token path). */
+  | { type: 'inspection'; result: TraceCheckResult };
+
+/** A saved answer run through the reasoning inspector. */
+export interface CheckedMessage {
+  messageId: string;
+  input: TraceInput;
+  result: TraceCheckResult;
+}
+
+export interface MessageComparison extends TraceComparison {
+  leftMessageId: string;
+  rightMessageId: string;
+  leftInput: TraceInput;
+  rightInput: TraceInput;
+}
+
+export interface TraceExport {
+  /** A suggested file name without extension, e.g. "trace-2026-11-24-gross-profit". */
+  fileName: string;
+  markdown: string;
+  json: string;
+}
 
 // ── Input schemas ────────────────────────────────────────────────────────────────────────────────────────────
 export const ChatSendInput = z.object({
@@ -156,6 +180,14 @@ export const api = {
   'chat.delete': call<{ deleted: boolean }>()(z.object({ id }).strict()),
   /** Asks a question; streams the answer; resolves with the saved assistant message. Cancel the stream to stop. */
   'chat.send': stream<ChatChunk, MessageRecord>()(ChatSendInput),
+  /** Runs the reasoning inspector on any trace (from any engine). */
+  'trace.check': call<TraceCheckResult>()(TraceInput),
+  /** Runs the reasoning inspector on a saved answer and its question. */
+  'trace.checkMessage': call<CheckedMessage>()(z.object({ messageId: id }).strict()),
+  /** Two answers side by side: steps aligned, where they diverge, which has checked errors. */
+  'trace.compare': call<MessageComparison>()(z.object({ leftMessageId: id, rightMessageId: id }).strict()),
+  /** A checked trace as Markdown and JSON, for a review file. */
+  'trace.export': call<TraceExport>()(z.object({ messageId: id, locale: z.enum(['en', 'zh-CN']).default('en') }).strict()),
   /** Stops the generation of a message (from any client). */
   'chat.stop': call<{ stopped: boolean }>()(z.object({ messageId: id }).strict()),
 } as const;

@@ -9,6 +9,8 @@ import { ApiDispatcher, type ApiHandlers } from '../../shared/transport';
 import { ChatService } from '../chat/ChatService';
 import { EventHub } from '../events/EventHub';
 import { InferenceHost } from '../inference/InferenceHost';
+import { checkTrace } from '../inspector';
+import { TraceService } from '../inspection/TraceService';
 import { forkInferenceProcess, type SpawnInferenceProcess } from '../inference/process';
 import { ModelService } from '../models/ModelService';
 import { appPaths, ensureAppPaths, type AppPaths } from '../paths';
@@ -62,6 +64,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const models = new ModelService({ modelsDir: paths.modelsDir, host: inference, ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}) });
   chat = new ChatService({ store, host: inference, models, events });
   const chatService = chat;
+  const traces = new TraceService(store);
 
   if (options.modelPath) {
     // Validate before saving, so a bad --model never replaces a good selection.
@@ -130,6 +133,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     'chat.send': (input, ctx) => chatService.send(input, ctx),
     'chat.stop': async ({ messageId }) => ({ stopped: chatService.stop(messageId) }),
+    'trace.check': async (input) => checkTrace(input),
+    'trace.checkMessage': async ({ messageId }) => traces.checkMessage(messageId),
+    'trace.compare': async ({ leftMessageId, rightMessageId }) => traces.compare(leftMessageId, rightMessageId),
+    'trace.export': async ({ messageId, locale }) => traces.export(messageId, locale),
   };
 
   let disposed = false;

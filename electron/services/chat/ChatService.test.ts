@@ -82,6 +82,10 @@ describe('ChatService with the real inference process', () => {
     // The streamed reasoning is the saved reasoning.
     const streamed = chunks.map((c) => (c.type === 'delta' ? c.reasoning : '')).join('');
     expect(streamed.trim()).toBe(record.reasoning);
+    // The inspector's final view of the trace closes the stream.
+    const last = chunks.at(-1);
+    expect(last?.type).toBe('inspection');
+    expect((last as Extract<ChatChunk, { type: 'inspection' }>).result.steps.length).toBeGreaterThan(0);
   });
 
   it('continues a conversation and reuses the loaded model', async () => {

@@ -5,12 +5,14 @@
  */
 import { AppError } from '../../shared/errors';
 import type { AppEvent, ChatChunk, ChatSendInput } from '../../shared/api';
+import type { TraceCheckResult } from '../../shared/inspection';
 import type { ConversationSummary, MessageRecord, SamplingSettings } from '../../shared/records';
 import type { RequestContext } from '../../shared/transport';
 import { AsyncChannel, type EventHub } from '../events/EventHub';
 import type { InferenceHost, GenerateResult } from '../inference/InferenceHost';
 import type { ChatTurn } from '../inference/protocol';
 import type { ModelService } from '../models/ModelService';
+import { createTraceChecker } from '../inspector';
 import { ReasoningStreamParser } from '../reasoning';
 import type { Store } from '../store';
 
@@ -21,6 +23,8 @@ export interface ChatServiceOptions {
   events: EventHub<AppEvent>;
   /** How often the partial answer is written to the store while it streams. Defaults to 500 ms. */
   saveIntervalMs?: number;
+  /** How often the reasoning inspector checks the trace while it streams. Defaults to 1000 ms. */
+  inspectIntervalMs?: number;
 }
 
 /** The model sees earlier answers but not earlier reasoning (as DianJin-R1 / DeepSeek-R1 style templates expect). */
@@ -114,6 +118,19 @@ export class ChatService {
       store.savePartial(assistant.id, { content: raw, reasoning: split.reasoning, answer: split.answer });
     }, this.options.saveIntervalMs ?? 500);
 
+    // The reasoning inspector follows the trace on its own timer, never on the token path.
+    const checker = createTraceChecker({ question });
+    let checkedLength = -1;
+    let inspection: TraceCheckResult | null = null;
+    const inspectTimer = setInterval(() => {
+      if (!parser) return;
+      const split = parser.result;
+      if (split.reasoning.length + split.answer.length === checkedLength) return;
+      checkedLength = split.reasoning.length + split.answer.length;
+      inspection = checker.update(split.reasoning, split.answer);
+      wake.push(null);
+    }, this.options.inspectIntervalMs ?? 1000);
+
     const generation: Promise<GenerateResult> = host.generate(turns, sampling, {
       signal,
       onStarted: (info) => {
@@ -165,6 +182,7 @@ export class ChatService {
     );
     const settled = finished.finally(() => {
       clearInterval(saveTimer);
+      clearInterval(inspectTimer);
       this.active.delete(assistant.id);
       events.emit({ type: 'conversations.changed' });
     });
@@ -184,8 +202,14 @@ export class ChatService {
           pending = { reasoning: '', answer: '' };
           yield chunk;
         }
+        if (started && inspection) {
+          const result: TraceCheckResult = inspection;
+          inspection = null;
+          yield { type: 'inspection', result };
+        }
       }
       const record = await settled;
+      if (record.reasoning) yield { type: 'inspection', result: checker.update(record.reasoning, record.answer) };
       completed = true;
       return record;
     } finally {
