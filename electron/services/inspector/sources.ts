@@ -167,6 +167,8 @@ export interface SourceIndex {
   context: Map<string, Located>;
 }
 
+const isSourceIndex = (texts: SourceTexts | SourceIndex): texts is SourceIndex => texts.question instanceof Map;
+
 export function buildSourceIndex(texts: SourceTexts): SourceIndex {
   const question = new Map<string, Located>();
   for (const n of texts.questionNumbers ?? extractNumbers(texts.question)) {
@@ -215,7 +217,7 @@ export const cloneSourceState = (s: SourceState): SourceState => ({ claimed: new
  * checker keeps a copy at the end of its finished steps and walks only the rest); it is updated in place.
  */
 export function traceSources(steps: readonly TraceStep[], texts: SourceTexts | SourceIndex, fromStep = 0, state: SourceState = createSourceState()): number {
-  const index = 'question' in texts && typeof texts.question === 'string' ? buildSourceIndex(texts) : (texts as SourceIndex);
+  const index = isSourceIndex(texts) ? texts : buildSourceIndex(texts);
   const earlier = state;
   let unsourced = 0;
   for (const step of steps) {
