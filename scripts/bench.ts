@@ -66,7 +66,7 @@ const render = createPromptRenderer(model);
 const { tokens: promptTokens } = render([{ role: 'user', content: question }]);
 
 async function runRaw(): Promise<RunResult> {
-  await sequence.clearHistory();
+  // Like the inference process: no clearHistory(); LlamaCompletion reuses the evaluated prompt prefix.
   const completion = new LlamaCompletion({ contextSequence: sequence });
   const start = performance.now();
   let first: number | null = null;

@@ -51,4 +51,25 @@ describe('InferenceHost', () => {
     controller.abort();
     expect((await first).stopReason).toBe('abort');
   });
+
+  it('reuses the evaluated prompt prefix for a follow-up question (only the new part is evaluated)', async () => {
+    host = new InferenceHost({ workerPath: builtWorker, spawn: forkInferenceProcess });
+    await host.load(tinyModel, load);
+    const long = 'Annual report excerpt: revenue 5,829, cost of sales 5,735, operating expenses 1,200. '.repeat(8);
+    const starts: { promptTokens: number; reusedPromptTokens: number }[] = [];
+    const first = await host.generate([{ role: 'user', content: long }], { ...defaultSettings.sampling, maxTokens: 8 }, { onStarted: (i) => starts.push(i) });
+    await host.generate(
+      [
+        { role: 'user', content: long },
+        { role: 'assistant', content: 'Gross profit is 94.' },
+        { role: 'user', content: 'And the margin?' },
+      ],
+      { ...defaultSettings.sampling, maxTokens: 8 },
+      { onStarted: (i) => starts.push(i) },
+    );
+    expect(starts[0]!.reusedPromptTokens).toBe(0);
+    // Everything up to the assistant turn was already in the context.
+    expect(starts[1]!.reusedPromptTokens).toBeGreaterThan(first.stats.promptTokens - 5);
+    expect(starts[1]!.promptTokens).toBeGreaterThan(starts[1]!.reusedPromptTokens);
+  });
 });

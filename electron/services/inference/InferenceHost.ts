@@ -23,7 +23,8 @@ export interface InferenceHostOptions {
 
 export interface GenerateCallbacks {
   signal?: AbortSignal;
-  onStarted?: (info: { promptTokens: number; startInReasoning: boolean }) => void;
+  /** `reusedPromptTokens`: the prompt's prefix already evaluated in the context (not evaluated again). */
+  onStarted?: (info: { promptTokens: number; reusedPromptTokens: number; startInReasoning: boolean }) => void;
   onText?: (text: string, completionTokens: number) => void;
 }
 
@@ -198,7 +199,7 @@ export class InferenceHost {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const replyPromise = this.request({ type: 'generate', requestId, turns, sampling }, (message) => {
-        if (message.type === 'started') callbacks.onStarted?.({ promptTokens: message.promptTokens, startInReasoning: message.startInReasoning });
+        if (message.type === 'started') callbacks.onStarted?.({ promptTokens: message.promptTokens, reusedPromptTokens: message.reusedPromptTokens, startInReasoning: message.startInReasoning });
         else if (message.type === 'text') callbacks.onText?.(message.text, message.completionTokens);
       });
       if (signal?.aborted) onAbort();

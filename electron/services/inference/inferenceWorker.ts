@@ -195,8 +195,10 @@ async function generate(requestId: string, turns: ChatTurn[], sampling: Sampling
       { promptTokens: tokens.length, contextSize },
     );
   }
-  await current.sequence.clearHistory();
-  post({ type: 'started', requestId, promptTokens: tokens.length, startInReasoning });
+  // No clearHistory(): LlamaCompletion aligns the sequence with the new prompt (adaptStateToTokens) and evaluates only
+  // what differs, so a follow-up question — or a second question about the same report — reuses the evaluated prefix.
+  const reusedPromptTokens = current.sequence.compareContextTokens(tokens).firstDifferentIndex;
+  post({ type: 'started', requestId, promptTokens: tokens.length, reusedPromptTokens, startInReasoning });
 
   let pending = '';
   let completionTokens = 0;

@@ -30,7 +30,7 @@ export type WorkerToHost =
   | { type: 'loaded'; requestId: string; info: WorkerModelInfo }
   | { type: 'unloaded'; requestId: string }
   /** The prompt was rendered with the model's chat template and tokenized; generation starts. */
-  | { type: 'started'; requestId: string; promptTokens: number; startInReasoning: boolean }
+  | { type: 'started'; requestId: string; promptTokens: number; reusedPromptTokens: number; startInReasoning: boolean }
   /** Generated text since the last message (coalesced: at most one message per flush interval). */
   | { type: 'text'; requestId: string; text: string; completionTokens: number }
   | { type: 'done'; requestId: string; stats: GenerationStats; stopReason: StopReason }
