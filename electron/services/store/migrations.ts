@@ -71,6 +71,87 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN alternative_of TEXT REFERENCES messages (id) ON DELETE SET NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'document library: documents, pages, tables, chunks, keyword indexes',
+    up: /* sql */ `
+      CREATE TABLE documents (
+        id              TEXT PRIMARY KEY NOT NULL,
+        file_name       TEXT NOT NULL,
+        title           TEXT,
+        format          TEXT NOT NULL,
+        size_bytes      INTEGER NOT NULL,
+        -- The same file added twice is one document.
+        sha256          TEXT NOT NULL UNIQUE,
+        page_count      INTEGER NOT NULL,
+        table_count     INTEGER NOT NULL,
+        chunk_count     INTEGER NOT NULL,
+        warnings_json   TEXT NOT NULL DEFAULT '[]',
+        embedded        INTEGER NOT NULL DEFAULT 0,
+        embedding_model TEXT,
+        created_at      INTEGER NOT NULL
+      );
+      CREATE INDEX documents_by_created_at ON documents (created_at DESC);
+
+      CREATE TABLE document_pages (
+        document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        number      INTEGER NOT NULL,
+        label       TEXT,
+        text        TEXT NOT NULL,
+        PRIMARY KEY (document_id, number)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE document_tables (
+        document_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        page        INTEGER NOT NULL,
+        -- 0-based across the whole document, in reading order.
+        table_index INTEGER NOT NULL,
+        title       TEXT,
+        units       TEXT,
+        header_rows INTEGER NOT NULL,
+        rows_json   TEXT NOT NULL,
+        PRIMARY KEY (document_id, table_index)
+      ) WITHOUT ROWID;
+      CREATE INDEX document_tables_by_page ON document_tables (document_id, page);
+
+      -- AUTOINCREMENT: a chunk id (cited in saved answers, the rowid of both keyword indexes and of the vector table)
+      -- is never reused for another chunk after its document is removed.
+      CREATE TABLE chunks (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id  TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        page         INTEGER NOT NULL,
+        seq          INTEGER NOT NULL,
+        kind         TEXT NOT NULL CHECK (kind IN ('text', 'table')),
+        table_index  INTEGER,
+        heading_path TEXT NOT NULL DEFAULT '',
+        text         TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX chunks_by_document_seq ON chunks (document_id, seq);
+
+      -- Substring search (Chinese has no spaces to split words on) for terms of 3+ characters. External content: the
+      -- text is stored once (in chunks), highlight() still works, and the triggers keep it in step, cascades included.
+      CREATE VIRTUAL TABLE chunks_fts USING fts5 (text, content = 'chunks', content_rowid = 'id', tokenize = 'trigram');
+      CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+        INSERT INTO chunks_fts (rowid, text) VALUES (new.id, new.text);
+      END;
+      CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+        INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        DELETE FROM chunk_terms WHERE rowid = old.id;
+      END;
+      -- No UPDATE trigger: chunks are never edited; a changed file is a new document (its sha256 differs).
+
+      -- Terms the trigram index cannot find (1–2 characters: 营收, EV, Q3): Chinese runs written as overlapping bigrams
+      -- plus each run's last character, other text as words. Filled by the application (SQL cannot compute bigrams), so
+      -- contentless; contentless_delete lets the chunk trigger above remove a row by rowid.
+      CREATE VIRTUAL TABLE chunk_terms USING fts5 (terms, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
+
+      -- Key/value facts about the library, e.g. the embedding dimension the vector table was created with.
+      CREATE TABLE retrieval_meta (
+        key        TEXT PRIMARY KEY NOT NULL,
+        value_json TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -1,0 +1,76 @@
+import type { DocumentSummary, ParsedTable } from '../../shared/documents';
+
+export interface ChunkingOptions {
+  /** Length a text chunk aims for, in characters (UTF-16 units). Defaults to 1000. */
+  targetChars?: number;
+  /**
+   * Characters of whole sentences repeated from the end of the previous chunk of the same section, so a sentence pair
+   * split across chunks is still found together. Defaults to 150; 0 turns it off.
+   */
+  overlapChars?: number;
+}
+
+/** One searchable passage. Never spans two pages; `text` starts with the heading path line when there is one. */
+export interface DocumentChunk {
+  /** 0-based order within the document. */
+  seq: number;
+  page: number;
+  kind: 'text' | 'table';
+  /** 0-based index of the table in the document (reading order), for table chunks. */
+  tableIndex: number | null;
+  /** Headings above the passage, outermost first, joined by " › " ("Income statement › Revenue"); '' when none. */
+  headingPath: string;
+  text: string;
+}
+
+/** A table with where it sits: its page and its 0-based index in the document. */
+export interface LocatedTable extends ParsedTable {
+  page: number;
+  tableIndex: number;
+}
+
+/** What the page view shows: the page's text (headings and paragraphs) and its tables. */
+export interface DocumentPageView {
+  documentId: string;
+  number: number;
+  label: string | null;
+  text: string;
+  tables: LocatedTable[];
+}
+
+/** What the caller knows about the file itself (the loader does not). */
+export interface DocumentFileInfo {
+  fileName: string;
+  sizeBytes: number;
+  /** Hex SHA-256 of the file's bytes: the same file added twice is one document. */
+  sha256: string;
+}
+
+/** addDocument's answer: the document, and whether it was already in the library (then nothing was written). */
+export interface AddedDocument extends DocumentSummary {
+  duplicate: boolean;
+}
+
+export interface SearchOptions {
+  /** Most hits returned. Defaults to 10. */
+  top?: number;
+  /** Only search these documents. Defaults to the whole library. */
+  documentIds?: readonly string[];
+}
+
+export interface EmbeddingInfo {
+  model: string;
+  dimension: number;
+}
+
+export interface DocumentIndexOptions {
+  /** Clock for `createdAt`. Defaults to Date.now. */
+  now?: () => number;
+  /**
+   * Path of the sqlite-vec loadable extension (in a packaged app it lives outside the asar archive). Defaults to the
+   * `sqlite-vec` package's own; `null` runs without vectors (keyword search only, setEmbeddings throws).
+   */
+  vectorExtensionPath?: string | null;
+  /** Candidates each search contributes before fusion in searchHybrid. Defaults to max(3 × top, 30). */
+  fusionDepth?: number;
+}
