@@ -23,6 +23,7 @@ const common = {
 const esmEntries = {
   cli: 'electron/cli/main.ts',
   inferenceWorker: 'electron/services/inference/inferenceWorker.ts',
+  documentWorker: 'electron/services/documents/loaders/documentWorker.ts',
 };
 if (existsSync(path.join(root, 'electron/main/main.ts'))) esmEntries.main = 'electron/main/main.ts';
 
