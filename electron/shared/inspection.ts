@@ -29,6 +29,11 @@ export interface NumberMention {
   approximate: boolean;
   /** Years, dates, step numbers, footnote markers…: not operands, never checked or sourced. */
   role: 'operand' | 'year' | 'date' | 'ordinal' | 'label';
+  /**
+   * A count of days, weeks, months or years ("3日内", "6个月", "30 days", and the labels "5-year", "3年期"). Such a
+   * number is sourced only by a number that is not a percentage or an amount: "3日" is not "3%". Absent otherwise.
+   */
+  duration?: boolean;
   source: NumberSource | null;
 }
 
@@ -51,6 +56,11 @@ export interface CalculationCheck {
   origin?: { stepIndex: number; checkIndex: number };
   /** Human explanation, English; the UI builds its own text from the fields. */
   note?: string;
+  /**
+   * Exact values of the expression's inner calculations (218 for `(2,398 - 2,180) / 2,180`), so a number the next
+   * link of a chain writes (`= 218 / 2,180`) is derived from this check. Absent when the expression has none.
+   */
+  intermediates?: string[];
 }
 
 export interface TraceStep {
@@ -70,10 +80,17 @@ export interface AnswerConsistency {
   /** The final answer value as found (\boxed{…} first, else the last number of the answer). */
   answerValue: string | null;
   answerRaw: string | null;
-  /** The last computed value in the trace. */
+  /** The last value the trace wrote as a result: the claim of its last calculation (canonical decimal string). */
   lastComputed: string | null;
-  /** null when there is nothing to compare. */
+  /**
+   * Whether the answer follows from the trace: it agrees with `lastComputed`, right or wrong. null when there is
+   * nothing to compare.
+   */
   consistent: boolean | null;
+  /** The recomputed value of that calculation, when the trace wrote it wrong (the note says the answer repeats it). */
+  correctValue?: string;
+  /** The calculation `lastComputed` comes from. */
+  source?: { stepIndex: number; checkIndex: number };
   note?: string;
 }
 

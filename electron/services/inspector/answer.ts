@@ -1,14 +1,18 @@
 import type { AnswerConsistency, CalculationCheck, NumberMention, TraceStep } from '../../shared/inspection';
-import { extractBoxed } from '../reasoning';
 import { extractNumbers } from './numbers';
-import { Exact, canonical, claimedValue, toExact, unitScale, type Exact as ExactValue } from './sources';
+import { Exact, canonical, claimedValue, parseWrittenNumber, toExact, unitScale, type Exact as ExactValue } from './sources';
 
 /**
- * Does the final answer say what the trace computed? The answer's value is the content of its last complete
- * `\boxed{…}` (LaTeX unwrapped: `\%`, `\text{万元}`, `1{,}400`, `\frac{a}{b}`), else its last operand number. It is
- * compared with the last computed value of the trace, reconciling units (570万 ≡ 5,700,000 ≡ "570" computed in 万)
- * and percent/decimal forms (0.15 ≡ 15% ≡ 15.0%), after rounding the trace's value to the answer's written precision.
- * Signs are ignored ("fell by 5%" answers −0.05).
+ * Does the final answer follow from the trace? The answer's value is the content of its last complete `\boxed{…}`
+ * (LaTeX unwrapped: `\%`, `\text{万元}`, `1{,}400`, `\frac{a}{b}`), with a unit written just after the box
+ * (`\boxed{0.4}亿元`, `\boxed{2.7} percentage points`), else its last operand number. It is compared with the last
+ * value the trace *wrote* as a result: the claim of its last calculation (or of the last one before a final
+ * verification step), reconciling units (570万 ≡ 5,700,000 ≡ "570" claimed in 万) and percent/decimal forms
+ * (0.15 ≡ 15% ≡ 15.0%), at the answer's written precision. Signs are ignored ("fell by 5%" answers −0.05).
+ *
+ * So an answer that repeats a wrong result is consistent with the trace (the error is reported at its origin; the
+ * note names it and gives the correct value), and one that silently fixes it is not: it does not follow from what
+ * the trace wrote.
  */
 
 interface AnswerValue {
@@ -23,16 +27,20 @@ interface AnswerValue {
 interface Candidate {
   check: CalculationCheck;
   stepIndex: number;
-  /** The values that count as what the trace computed: the exact recomputation, and the claim when it is right. */
+  checkIndex: number;
+  /** What the trace wrote: the claim, and for a right claim also its exact value (the same number, more digits). */
   values: ExactValue[];
-  /** The claimed result, exact. */
-  claimed: ExactValue | null;
+  /** The claimed value as a canonical decimal, else the recomputation. */
   display: string;
+  /** The recomputed value when the claim is wrong, at the claim's precision, canonical. */
+  correct: string | null;
+  /** The exact recomputation. */
+  exact: ExactValue | null;
 }
 
 export function checkAnswerConsistency(answer: string, steps: readonly TraceStep[]): AnswerConsistency {
   const found = answerValue(answer);
-  const candidates = lastComputed(steps);
+  const candidates = lastWritten(steps);
   const last = candidates[0];
   const base = {
     answerValue: found ? canonical(found.value) : null,
@@ -41,30 +49,51 @@ export function checkAnswerConsistency(answer: string, steps: readonly TraceStep
   };
   if (!found) return { ...base, consistent: null, note: answer.trim() === '' ? 'No answer yet.' : 'No number found in the answer.' };
   if (!last) return { ...base, consistent: null, note: 'No calculation in the trace to compare the answer with.' };
+  const at = (c: Candidate) => `step ${c.stepIndex + 1}`;
   const match = candidates.find((c) => c.values.some((v) => agrees(found, v)));
   if (match) {
-    const by = match === last ? 'the last calculation' : 'the last calculation before the final check';
+    const result = { ...base, lastComputed: match.display, consistent: true, source: { stepIndex: match.stepIndex, checkIndex: match.checkIndex } };
+    const by = match === last ? 'the last result the trace wrote' : 'the last result before the final check';
+    if (match.check.status === 'wrong') {
+      return {
+        ...result,
+        ...(match.correct ? { correctValue: match.correct } : {}),
+        note: `The answer repeats the wrong result ${match.check.claimed} (${at(match)}): it follows from the trace, but the correct value is ${match.check.expected}.`,
+      };
+    }
     const origin = match.check.status === 'affected' && match.check.origin ? ` That value rests on the wrong result of step ${match.check.origin.stepIndex + 1}.` : '';
-    return { ...base, lastComputed: match.display, consistent: true, note: `The answer matches ${by} (step ${match.stepIndex + 1}).${origin}` };
+    return { ...result, note: `The answer matches ${by} (${at(match)}).${origin}` };
   }
-  const wrongClaim = last.check.status === 'wrong' && last.claimed !== null && agrees(found, last.claimed);
-  const note = wrongClaim
-    ? `The answer repeats the wrong result ${last.check.claimed} of step ${last.stepIndex + 1}; the calculation gives ${last.check.expected}.`
-    : `The answer ${found.raw} differs from the last calculation, ${last.display} (step ${last.stepIndex + 1}).`;
-  return { ...base, consistent: false, note };
+  const source = { stepIndex: last.stepIndex, checkIndex: last.checkIndex };
+  const fixed = last.check.status === 'wrong' && [last.correct ? toExact(last.correct) : null, last.exact].some((v) => v && agrees(found, v));
+  if (fixed) {
+    return {
+      ...base,
+      consistent: false,
+      ...(last.correct ? { correctValue: last.correct } : {}),
+      source,
+      note: `The answer ${found.raw} does not follow from the trace: ${at(last)} wrote ${last.check.claimed}, which is wrong (the correct value is ${last.check.expected}), and the answer gives the correct value without the trace saying so.`,
+    };
+  }
+  return {
+    ...base,
+    consistent: false,
+    ...(last.correct ? { correctValue: last.correct } : {}),
+    source,
+    note: `The answer ${found.raw} differs from the last result the trace wrote, ${last.check.claimed} (${at(last)}).`,
+  };
 }
 
 /**
- * The last calculation with a value, and when it sits in a verification step ("let me double check: 1,400 − 830 =
- * 570"), also the last one before it: re-checking an input should not make a right answer look inconsistent.
+ * The last calculation with a written value, and when it sits in a verification step ("let me double check: 1,400 −
+ * 830 = 570"), also the last one before it: re-checking an input should not make a right answer look inconsistent.
  */
-function lastComputed(steps: readonly TraceStep[]): Candidate[] {
+function lastWritten(steps: readonly TraceStep[]): Candidate[] {
   const out: Candidate[] = [];
   for (let s = steps.length - 1; s >= 0; s--) {
     const step = steps[s]!;
     for (let c = step.checks.length - 1; c >= 0; c--) {
-      const check = step.checks[c]!;
-      const candidate = toCandidate(check, step);
+      const candidate = toCandidate(step.checks[c]!, c, step);
       if (!candidate) continue;
       if (out.length === 0) {
         out.push(candidate);
@@ -78,17 +107,18 @@ function lastComputed(steps: readonly TraceStep[]): Candidate[] {
   return out;
 }
 
-function toCandidate(check: CalculationCheck, step: TraceStep): Candidate | null {
-  if (check.status === 'unverifiable') return null;
+function toCandidate(check: CalculationCheck, checkIndex: number, step: TraceStep): Candidate | null {
   const computed = toExact(check.computed);
-  const claimedMention = claimedValue(check, step.numbers);
+  // Only a claim that is one number was written as a value; "= 218 / 2,180" is a rewrite of the expression.
+  const single = extractNumbers(check.claimed).filter((n) => n.role === 'operand').length === 1;
+  const claimedMention = single ? claimedValue(check, step.numbers) : null;
   const claimed = claimedMention ? toExact(claimedMention.value) : null;
   const values: ExactValue[] = [];
-  if (computed) values.push(computed);
-  if (claimed && check.status !== 'wrong') values.push(claimed);
+  if (claimed) values.push(claimed);
+  if (computed && check.status !== 'wrong' && check.status !== 'unverifiable') values.push(computed);
   if (values.length === 0) return null;
-  const display = check.status !== 'wrong' && claimed ? canonical(claimed) : canonical(computed ?? claimed!);
-  return { check, stepIndex: step.index, values, claimed, display };
+  const correct = check.status !== 'wrong' ? null : (parseWrittenNumber(check.expected)?.value ?? (computed ? canonical(computed) : null));
+  return { check, stepIndex: step.index, checkIndex, values, display: canonical(values[0]!), correct, exact: computed };
 }
 
 /** Within the answer's precision, in any of the forms the trace may have computed it (as is, ×100, ÷100). */
@@ -134,13 +164,45 @@ export function unwrapLatex(text: string): string {
     .replace(/\\[,;:! ]|~/g, '')
     .replace(/\\\$|\$/g, '')
     .replace(/\\(?:cdot|times)/g, '×')
+    .replace(/\s+/g, ' ')
     .trim();
 }
 
 const FRACTION = /^\s*(-?)\s*\\[dt]?frac\s*\{\s*([-\d.,]+)\s*\}\s*\{\s*([-\d.,]+)\s*\}\s*(%?)\s*$/;
 
+// A unit written right after the box belongs to the answer: "\boxed{0.4}亿元", "\boxed{2.7} percentage points".
+const UNIT_AFTER_BOX_RE = /^\s*(?:\\text\s*\{\s*)?(个百分点|百分点|万亿|千亿|百亿|十亿|千万|百万|亿|万|千|\\?%|％|(?:percentage points?|percent|thousand|million|billion|trillion|bn|mn)(?![A-Za-z]))/i;
+const SCALE_WORD_RE = /[万亿千]|thousand|million|billion|trillion/i;
+
+/** The last complete `\boxed{…}` with what follows it; null when there is none. */
+function lastBoxed(answer: string): { content: string; after: string } | null {
+  for (let start = answer.lastIndexOf('\\boxed{'); start >= 0; start = start === 0 ? -1 : answer.lastIndexOf('\\boxed{', start - 1)) {
+    const open = start + '\\boxed{'.length;
+    let depth = 1;
+    for (let i = open; i < answer.length; i++) {
+      const ch = answer[i];
+      if (ch === '\\') i++;
+      else if (ch === '{') depth++;
+      else if (ch === '}' && --depth === 0) return { content: answer.slice(open, i).trim(), after: answer.slice(i + 1) };
+    }
+  }
+  return null;
+}
+
+/** The box's content, with a unit written after the box appended when the content has none of its own. */
+function boxedWithUnit(answer: string): string | null {
+  const box = lastBoxed(answer);
+  if (!box) return null;
+  const unit = UNIT_AFTER_BOX_RE.exec(box.after)?.[1];
+  if (!unit) return box.content;
+  const inside = lastOperand(extractNumbers(unwrapLatex(box.content)));
+  if (!inside || inside.unit !== null || SCALE_WORD_RE.test(box.content)) return box.content;
+  const word = /^[A-Za-z]/.test(unit);
+  return `${box.content}${word ? ' ' : ''}${unit === 'percent' ? '%' : unit}`;
+}
+
 function answerValue(answer: string): AnswerValue | null {
-  const boxed = extractBoxed(answer);
+  const boxed = boxedWithUnit(answer);
   if (boxed !== null) {
     const fraction = FRACTION.exec(boxed);
     if (fraction) {

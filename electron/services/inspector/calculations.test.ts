@@ -121,6 +121,17 @@ const cases: [string, string, Expect[]][] = [
   ['precedence', '2 + 3 × 4 = 14', [{ status: 'correct' }]],
   ['nested parentheses', '((1 + 2) × (3 + 4)) / 7 = 3', [{ status: 'correct' }]],
   ['integer power', '(1 + 10%)^2 = 1.21', [{ status: 'correct' }]],
+  ['superscript power', 'growth factor 1.1² = 1.21', [{ expression: '1.1²', claimed: '1.21', computed: '1.21', status: 'correct' }]],
+  ['superscript power, wrong', 'factor 1.03² = 1.0618', [{ expression: '1.03²', computed: '1.0609', expected: '1.0609', status: 'wrong' }]],
+  [
+    'superscript power of a bracket, zh chain',
+    'F = 10,000 × (1 + 3%)³ = 10,000 × 1.092727 = 10,927.27（元）',
+    [
+      { expression: '10,000 × (1 + 3%)³', claimed: '10,000 × 1.092727', status: 'correct' },
+      { expression: '10,000 × 1.092727', claimed: '10,927.27', status: 'correct' },
+    ],
+  ],
+  ['a superscript after a unit is not a power', '面积 = 20 × 5 = 100 m²', [{ expression: '20 × 5', claimed: '100', status: 'correct' }]],
   ['fractional power (CAGR)', 'CAGR = (1,500 / 1,000)^(1/3) - 1 ≈ 14.5%', [{ computed: '0.144714242553', status: 'correct' }]],
   ['word operators zh', '1,400减去210等于1,190', [{ expression: '1,400减去210', status: 'correct' }]],
   ['乘以 and 除以', '200乘以3除以4等于150', [{ status: 'correct' }]],
@@ -174,6 +185,14 @@ describe('findCalculations', () => {
     const text = 'Interest = 1,000 × 4.5% = 45';
     const numbers = extractNumbers(text);
     expect(findCalculations(text, numbers)).toEqual(findCalculations(text));
+  });
+
+  it('lists the inner values of an expression, for the next link of a chain', () => {
+    const [first, second] = findCalculations('Growth = (2,398 - 2,180) / 2,180 = 218 / 2,180 = 0.1');
+    expect(first).toMatchObject({ expression: '(2,398 - 2,180) / 2,180', claimed: '218 / 2,180', intermediates: ['218'] });
+    expect(second).toMatchObject({ expression: '218 / 2,180', claimed: '0.1' });
+    expect(second!.intermediates).toBeUndefined();
+    expect(findCalculations('利润 = (1,250 - 830) × 25% = 420 × 25% = 105')[0]!.intermediates).toEqual(['420']);
   });
 
   it('keeps the whole claim text and a note for non-terminating results', () => {

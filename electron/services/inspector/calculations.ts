@@ -16,6 +16,7 @@ import { Exact, extractNumbers, normalizeNumerals, plain, type Exact as ExactVal
  *   约…); percentages and scaled claims ("33%", "411万") are conventionally rounded and exempt.
  * - Claims with three or more significant digits may also be truncated ("2 / 3 = 0.666").
  * - Approximate claims (≈ / 约等于 / about 3 / 约3) only need to round to their written precision.
+ * - Superscript exponents are powers: "1.03² = 1.0609", "(1 + 3%)³" (written right after a number or a bracket).
  * - Reconciled forms, tried when the plain reading fails: "× 100 = 15%" and "× 100% = 15" (percent points), a unit
  *   dropped from the claim ("1,400万 - 210万 = 1,190") and a unit only on the claim ("1,400 - 210 = 1,190万").
  */
@@ -148,6 +149,8 @@ const CURRENCY_BEFORE_RE = /(?:US|HK)?\$|[¥￥€£]|(?<![A-Za-z])(?:RMB|USD|CN
 const AFTER_NUMBER_RE =
   /元|美元|港元|港币|欧元|日元|人民币|块|股|人|件|吨|天|倍|次|户|家|台|辆|份|个月|个|张|笔|只|名|位|套|小时|分钟|秒|左右|上下|(?<![A-Za-z])(?:USD|RMB|CNY|HKD|EUR|dollars?|yuan|shares?|units?|days?|months?|years?|times|x)(?![A-Za-z])/iy;
 const APPROX_WORD_RE = /(?<![A-Za-z])(?:about|approximately|approx\.?|around|roughly|nearly|almost)(?![A-Za-z])|大约|约|近|~/iy;
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+const SUPERSCRIPT_RE = /[⁰¹²³⁴⁵⁶⁷⁸⁹]+/y;
 // Markdown emphasis, LaTeX delimiters and spacing: invisible to arithmetic.
 const INVISIBLE_RE = /\*\*|__|\\[()[\]]|\\[,;!]|\$(?!\s*[\d(])/y;
 
@@ -222,6 +225,16 @@ function tokenize(norm: string, numbers: readonly NumberMention[]): Tok[] {
       continue;
     }
     let r: RegExpExecArray | null;
+    // "1.03²": an exponent glued to a value. Not a mention of its own (it is not a figure that needs a source).
+    if (lastIsValue() && !sawSpace && (r = at(SUPERSCRIPT_RE, p))) {
+      const digits = [...r[0]].map((ch) => String(SUPERSCRIPT_DIGITS.indexOf(ch))).join('');
+      const end = p + r[0].length;
+      const mention: NumberMention = { start: p, end, raw: digits, value: digits, unit: null, approximate: false, role: 'operand', source: null };
+      push({ kind: 'op', start: p, end: p, op: '^' });
+      push({ kind: 'num', start: p, end, value: fromDecimal(digits), mention });
+      p = end;
+      continue;
+    }
     if ((r = at(INVISIBLE_RE, p))) {
       p += r[0].length;
       continue;
@@ -482,6 +495,30 @@ function power(base: Evaluated, exponent: Evaluated): Evaluated {
   return { value: fromDecimal(approx.toString()), inexact: true };
 }
 
+/**
+ * Exact values of the inner calculations of an expression (not the whole): `(2,398 - 2,180) / 2,180` → ["218"].
+ * A chain's next link may write them (`= 218 / 2,180`); sources derive those numbers from this check.
+ */
+function intermediates(node: Node): string[] {
+  const out = new Set<string>();
+  const walk = (n: Node, root: boolean): void => {
+    if (n.type === 'num') return;
+    if (n.type !== 'bin') return walk(n.a, root && n.type === 'group');
+    if (!root) {
+      try {
+        const v = evaluate(n);
+        out.add(display(v.value, v.inexact));
+      } catch (e) {
+        if (!(e instanceof EvaluationError)) throw e;
+      }
+    }
+    walk(n.a, false);
+    walk(n.b, false);
+  };
+  walk(node, true);
+  return [...out];
+}
+
 function countOps(node: Node): number {
   switch (node.type) {
     case 'num':
@@ -714,11 +751,13 @@ function checkLink(text: string, left: Side, right: Side, approxRelation: boolea
       if (eq(ls, rs)) return null;
     }
   }
+  const inner = intermediates(left.node);
   const base = {
     start: left.start,
     end: right.end,
     expression: text.slice(left.start, left.end),
     claimed: text.slice(right.start, right.end),
+    ...(inner.length > 0 ? { intermediates: inner } : {}),
   };
   let computed: Evaluated;
   try {

@@ -116,4 +116,12 @@ describe('traceToJson', () => {
     const shuffled = { ...result, answer: { ...result.answer }, steps: result.steps.map((s) => ({ ...s, checks: s.checks.map((c) => Object.fromEntries(Object.entries(c).reverse()) as unknown as CalculationCheck) })) };
     expect(traceToJson(input, shuffled)).toBe(json);
   });
+
+  it('keeps the answer’s correct value and source in a fixed order', () => {
+    const { input, result } = fixture();
+    const answer = { note: 'n', source: { checkIndex: 0, stepIndex: 1 }, correctValue: '0.4071', consistent: true, lastComputed: '0.45', answerRaw: '45\\%', answerValue: '0.45' };
+    const doc = JSON.parse(traceToJson(input, { ...result, answer }));
+    expect(Object.keys(doc.result.answer)).toEqual(['answerValue', 'answerRaw', 'lastComputed', 'consistent', 'correctValue', 'source', 'note']);
+    expect(Object.keys(doc.result.answer.source)).toEqual(['stepIndex', 'checkIndex']);
+  });
 });

@@ -165,7 +165,11 @@ export function traceToJson(input: TraceInput, result: TraceCheckResult): string
       errors: result.errors,
       checked: result.checked,
       unsourcedNumbers: result.unsourcedNumbers,
-      answer: pick(result.answer, ['answerValue', 'answerRaw', 'lastComputed', 'consistent', 'note']),
+      answer: {
+        ...pick(result.answer, ['answerValue', 'answerRaw', 'lastComputed', 'consistent', 'correctValue']),
+        ...(result.answer.source ? { source: pick(result.answer.source, ['stepIndex', 'checkIndex']) } : {}),
+        ...pick(result.answer, ['note']),
+      },
       steps: result.steps.map((s) => ({
         index: s.index,
         start: s.start,
@@ -174,10 +178,10 @@ export function traceToJson(input: TraceInput, result: TraceCheckResult): string
         affected: s.affected,
         text: s.text,
         numbers: s.numbers.map((n) => ({
-          ...pick(n, ['start', 'end', 'raw', 'value', 'unit', 'approximate', 'role']),
+          ...pick(n, ['start', 'end', 'raw', 'value', 'unit', 'approximate', 'role', 'duration']),
           source: n.source && orderedSource(n.source),
         })),
-        checks: s.checks.map((c) => pick(c, ['start', 'end', 'expression', 'claimed', 'computed', 'expected', 'status', 'origin', 'note'])),
+        checks: s.checks.map((c) => pick(c, ['start', 'end', 'expression', 'claimed', 'computed', 'expected', 'status', 'origin', 'note', 'intermediates'])),
       })),
     },
   };

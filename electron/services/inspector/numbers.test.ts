@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NumberMention } from '../../shared/inspection';
 import { extractNumbers, normalizeNumerals } from './numbers';
 
-type Expect = Partial<Pick<NumberMention, 'value' | 'unit' | 'approximate' | 'role'>>;
+type Expect = Partial<Pick<NumberMention, 'value' | 'unit' | 'approximate' | 'role' | 'duration'>>;
 
 /** [name, text, raw as written (the nth occurrence when raw repeats), what the mention must say] */
 const cases: [string, string, string, Expect, number?][] = [
@@ -73,6 +73,12 @@ const cases: [string, string, string, Expect, number?][] = [
   ['年度', '2023年度报告', '2023', { role: 'year' }],
   ['separator means an amount', 'costs of 1,999', '1,999', { role: 'operand' }],
   ['revenue of 2000 is an amount', 'revenue of 2000', '2000', { role: 'operand' }],
+  ['a year modifying a noun', 'the change divided by the 2018 base', '2018', { role: 'year' }],
+  ['a year label in a formula', 'Change = 2023 value - 2022 value = 1,390 - 1,530', '2022', { role: 'year' }],
+  ['a year before a longer phrase', 'since the 2017 tax reform', '2017', { role: 'year' }],
+  ['an amount before what it counts', 'bought 2000 shares', '2000', { role: 'operand' }],
+  ['an amount before a joining word', 'between 1950 and 2,400', '1950', { role: 'operand' }],
+  ['an amount before a verb', 'cost was 2000 is wrong', '2000', { role: 'operand' }],
   ['out of range is an amount', 'in 2500 stores', '2500', { role: 'operand' }],
   ['a year-like amount with a unit', '2023万元', '2023万', { role: 'operand' }],
   ['table header year', '| 项目 | 2022 | 2023 |\n|---|---|---|\n| 收入 | 1,000 | 1,200 |', '2022', { role: 'year' }],
@@ -84,7 +90,15 @@ const cases: [string, string, string, Expect, number?][] = [
   ['year-month', 'in 2024-03', '2024-03', { role: 'date' }],
   ['Chinese month', '3月31日', '3', { role: 'date' }],
   ['Chinese day', '3月31日', '31', { role: 'date' }],
-  ['duration is an operand', '12个月', '12', { role: 'operand' }],
+  ['duration is an operand', '12个月', '12', { role: 'operand', duration: true }],
+  ['3日内 is a duration, not a day of the month', '之日起3日内作出书面报告', '3', { role: 'operand', duration: true }],
+  ['a day of the month is a date', '2024年6月28日', '28', { role: 'date' }],
+  ['N年 counts years', '3年后的本利和', '3', { role: 'operand', duration: true }],
+  ['English duration', 'within 30 days', '30', { role: 'operand', duration: true }],
+  ['a duration glued into a term is a label', 'a 5-year term', '5', { role: 'label', duration: true }],
+  ['-month term', 'the 6-month bill', '6', { role: 'label', duration: true }],
+  ['年期 term', '5年期国债', '5', { role: 'label', duration: true }],
+  ['个月期', '6个月期定存', '6', { role: 'label', duration: true }],
   ['quarter', 'Q3 revenue', '3', { role: 'date' }],
   ['half', 'H1 results', '1', { role: 'date' }],
   ['English day', 'March 31', '31', { role: 'date' }],
@@ -97,6 +111,9 @@ const cases: [string, string, string, Expect, number?][] = [
   ['(1) list marker', '(1) 计算营业利润率', '1', { role: 'ordinal' }],
   ['（2）after a colon', '步骤：（2）计算', '2', { role: 'ordinal' }],
   ['1、 list marker', '1、营业收入', '1', { role: 'ordinal' }],
+  ['(3) referred back, before a colon', 'Quick check on (3): 2,142 + 2,520 = 4,662', '3', { role: 'ordinal' }],
+  ['（2）referred back in Chinese', '根据（2）的结果', '2', { role: 'ordinal' }],
+  ['(15) in a sum stays a negative', '1,250 + (15) = 1,235', '(15)', { role: 'operand', value: '-15' }],
   ['footnote', 'revenue[1] rose', '1', { role: 'label' }],
   ['ordinal suffix', 'the 3rd quarter', '3', { role: 'ordinal' }],
   ['Note 5', 'see Note 5', '5', { role: 'ordinal' }],

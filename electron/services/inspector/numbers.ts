@@ -13,15 +13,19 @@ import type { NumberMention } from '../../shared/inspection';
  *   followed by 年 / 财年 / 年度 or a glued estimate suffix (2023E, 2024A, 2024Q3), glued to FY/CY (FY2024, also FY24),
  *   preceded by in / for / during / since / until / fiscal / year / as of / "end of" and similar time phrases / a
  *   month name / 年度 / 截至, joined to another year ("2022 and 2023", "2019-2023", "2023/24"), following a date or
- *   quarter ("Q3 2024", "March 31, 2024"), or alone in a markdown table header cell. "revenue of 2000" stays an
- *   operand ("of" only counts after a time word), and so does anything with a separator such as "1,999".
+ *   quarter ("Q3 2024", "March 31, 2024"), alone in a markdown table header cell, or modifying the English word after
+ *   it ("the 2018 base", "2023 value", "the 2017 tax reform") unless that word counts things or joins clauses ("2000
+ *   shares", "2000 and"). "revenue of 2000" stays an operand ("of" only counts after a time word), and so does
+ *   anything with a separator such as "1,999".
  * - date: 2024-03-31, 2024/03/31, 31/03/2024, 2024-03, 3月, 31日, 3季度, Q3, H1, a day next to a month name.
  * - ordinal: step / section / table / note … numbers, 第3步, 1st, list markers ("1." "1)" "1、" at a line start or
- *   after a colon, "(1)" likewise).
+ *   after a colon, "(1)" likewise, and "(3)" referring back to one: "check on (3):", "见(2)").
  * - label: footnotes [1], numbers glued into identifiers (Q4_K_M, x86, 7B, COVID-19), versions 1.2.3, phone-like
- *   runs 138-1234-5678. Compound runs (dates, versions, phones) are one mention whose `value` is their first
- *   component: it is never used, the role says so.
- * - operand: everything else.
+ *   runs 138-1234-5678, durations glued into a term ("5-year term", "3-month", "5年期"). Compound runs (dates,
+ *   versions, phones) are one mention whose `value` is their first component: it is never used, the role says so.
+ * - operand: everything else. "3日内" (within 3 days) is a duration, not the 3rd of a month.
+ * - duration (a flag, not a role): operands counting days / months / years ("3日内", "6个月", "30 days") and the
+ *   glued duration labels above carry `duration: true`, so a source lookup never takes "3日" for "3%".
  */
 
 /** decimal.js configured for exact work: enough precision that sums and products of written numbers never round. */
@@ -88,6 +92,8 @@ interface Draft {
   yearCandidate: boolean;
   /** Unit/scale written (any kind, including 万亿 whose unit is null); false for bare numbers. */
   scaled: boolean;
+  /** Counts days, months or years: see `duration` in the module comment. */
+  duration: boolean;
   numStart: number;
   numEnd: number;
 }
@@ -152,6 +158,16 @@ const YEAR_BEFORE_RE = new RegExp(
   'i',
 );
 const YEAR_AFTER_RE = /^(?:年|财年|财务年度|\s?fiscal(?:\s+year)?(?![A-Za-z]))/i;
+// A year modifies the word after it ("the 2018 base", "2023 revenue"); an amount is followed by what it counts, or by a
+// word that joins it to the sentence ("2000 shares", "2000 and 3000", "2000 is").
+const YEAR_MODIFIES_RE = /^ [A-Za-z]/;
+const NOT_YEAR_WORD_RE =
+  /^ (?:and|or|nor|but|to|than|of|in|on|at|by|for|from|with|over|under|per|each|into|as|is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|more|less|fewer|plus|minus|times|divided|multiplied|x|vs|versus|shares?|units?|people|persons?|employees?|staff|workers?|customers?|clients?|users?|members?|students?|patients?|households?|stores?|shops?|branches?|outlets?|sites?|locations?|items?|pieces?|products?|copies|tons?|tonnes?|barrels?|ounces?|grams?|kg|km|miles?|sq|square|meters?|metres?|dollars?|yuan|rmb|usd|euros?|pounds?|yen|cents?|points?|bps|basis|seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|contracts?|accounts?|loans?|transactions?|orders?|vehicles?|cars?|homes?|houses?|rooms?|seats?|votes?|lots?|cases?|bottles?|boxes)(?![A-Za-z])/i;
+// Durations: a count of time written after an operand, and a duration glued into a term (a label).
+const DURATION_AFTER_RE = /^(?:\s?(?:个月|个工作日|工作日|个季度|周|星期|天|日(?:内|以内|之内)|年(?!度|末|初|底|中|报))|\s(?:years?|months?|weeks?|days?|quarters?)(?![A-Za-z]))/i;
+const DURATION_LABEL_RE = /^(?:-(?:years?|yrs?|months?|weeks?|days?|quarters?)(?![A-Za-z])|(?:年|个月|月|周|天|日)期)/i;
+// "(3)" referring back to a list item: "check on (3):", "见(2)", "step (1)".
+const REFERENCE_BEFORE_RE = /(?:(?:^|[^A-Za-z])(?:on|see|per|cf\.?|steps?|items?|parts?|under)|见|如|同|按|根据)\s*$/i;
 const YEAR_JOIN_RE = /^\s*(?:-|~|\/|,|，|、|to|and|or|vs\.?|versus|through|至|到|和|与|及|或)\s*$/i;
 
 /** Reads every number in `text`. Offsets are UTF-16 units into `text`; see the module comment for the role rules. */
@@ -185,12 +201,13 @@ export function extractNumbers(text: string): NumberMention[] {
     unit: d.unit,
     approximate: d.approximate,
     role: d.role,
+    ...(d.duration ? { duration: true } : {}),
     source: null,
   }));
 }
 
 function bareDraft(start: number, end: number, value: string, role: Role): Draft {
-  return { start, end, value: new Exact(value), unit: null, approximate: false, role, yearCandidate: false, scaled: false, numStart: start, numEnd: end };
+  return { start, end, value: new Exact(value), unit: null, approximate: false, role, yearCandidate: false, scaled: false, duration: false, numStart: start, numEnd: end };
 }
 
 const isYearValue = (v: number): boolean => v >= 1900 && v <= 2100;
@@ -343,7 +360,8 @@ function readNumber(norm: string, numStart: number): { draft: Draft; next: numbe
       while (norm[before] === ' ') before--;
       const lineStart = before < 0 || norm[before] === '\n' || /^[\s>#*+-]*$/.test(lineBefore(norm, a));
       const afterPunct = /[:：;；。，,、]/.test(norm[before] ?? '');
-      if (isInteger && !hasSeparator && digits.length <= 2 && !currency && !scaled && (lineStart || afterPunct)) {
+      const reference = /^\s*[:：]/.test(norm.slice(b + 1, b + 4)) || REFERENCE_BEFORE_RE.test(norm.slice(Math.max(0, a - 16), a));
+      if (isInteger && !hasSeparator && digits.length <= 2 && !currency && !scaled && (lineStart || afterPunct || reference)) {
         role = 'ordinal';
       } else if (/[×*/÷^]/.test(norm[before] ?? '') || (norm[before] === 'x' && !isAsciiLetter(norm[before - 1])) || /^\)\s*\^/.test(norm.slice(b, b + 8))) {
         // "1,000 × (1.05)" and "(1.21)^(1/2)": grouping parentheses around a factor or a base, not a negative
@@ -370,8 +388,12 @@ function readNumber(norm: string, numStart: number): { draft: Draft; next: numbe
 
   const yearCandidate =
     isInteger && !hasSeparator && digits.length === 4 && isYearValue(+digits) && !sign && !currency && !scaled && openParen < 0;
-  const draft: Draft = { start: spanStart, end, value, unit, approximate, role, yearCandidate, scaled, numStart, numEnd };
+  const draft: Draft = { start: spanStart, end, value, unit, approximate, role, yearCandidate, scaled, duration: false, numStart, numEnd };
   if (role === 'operand') draft.role = classify(norm, draft, { prefixStart, suffixEnd: q, digits, isInteger, currency, scaled });
+  if (!currency && !scaled && end === numEnd) {
+    const after = norm.slice(numEnd, numEnd + 12);
+    draft.duration = (draft.role === 'operand' && DURATION_AFTER_RE.test(after)) || (draft.role === 'label' && DURATION_LABEL_RE.test(after));
+  }
   return { draft, next: Math.max(q, end) };
 }
 
@@ -418,10 +440,12 @@ function classify(norm: string, d: Draft, c: ClassifyInput): Role {
 
   // Footnotes "[1]", "【1】"
   if (bare && /[[【]$/.test(before) && /^[\]】]/.test(after) && c.digits.length <= 3) return 'label';
-  // Chinese dates: 3月, 31日, 31号, 3季度 (but 3个月 is a duration, an operand)
+  // A duration glued into a term: "5年期国债", "6个月期" (like "5-year" above)
+  if (!c.currency && !c.scaled && d.end === numEnd && /^(?:年|个月|月|周|天|日)期/.test(after)) return 'label';
+  // Chinese dates: 3月, 31日, 31号, 3季度 (but 3个月 and 3日内 are durations, operands)
   if (bare && d.end === numEnd) {
     if (/^月/.test(after) && n >= 1 && n <= 12) return 'date';
-    if (/^[日号]/.test(after) && n >= 1 && n <= 31) return 'date';
+    if (/^[日号]/.test(after) && !/^日(?:内|以内|之内)/.test(after) && n >= 1 && n <= 31) return 'date';
     if (/^季度/.test(after) && n >= 1 && n <= 4) return 'date';
   }
   if (bare && ORDINAL_BEFORE_RE.test(before)) return 'ordinal';
@@ -435,6 +459,7 @@ function classify(norm: string, d: Draft, c: ClassifyInput): Role {
   if (bare && c.digits.length <= 2 && n >= 1 && n <= 31 && (MONTH_BEFORE_RE.test(before) || MONTH_AFTER_RE.test(after))) return 'date';
   if (d.yearCandidate) {
     if (YEAR_AFTER_RE.test(after) || YEAR_BEFORE_RE.test(before) || MONTH_BEFORE_RE.test(before)) return 'year';
+    if (YEAR_MODIFIES_RE.test(after) && !NOT_YEAR_WORD_RE.test(after)) return 'year';
   }
   return 'operand';
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CalculationCheck, NumberMention, TraceStep } from '../../shared/inspection';
-import { buildSourceIndex, findPageMarkers, isTrivialConstant, parseWrittenNumber, traceSources, valueKeys } from './sources';
+import { findCalculations } from './calculations';
+import { extractNumbers } from './numbers';
+import { buildSourceIndex, findPageMarkers, isTrivialConstant, parseWrittenNumber, sourceKind, traceSources, valueKeys } from './sources';
 
 type N = [raw: string, value: string, unit?: NumberMention['unit'], role?: NumberMention['role']];
 type C = [expression: string, claimed: string, computed: string, expected: string, status: CalculationCheck['status']];
@@ -32,6 +34,19 @@ function buildSteps(parts: { text: string; numbers?: N[]; checks?: C[] }[]): Tra
 function mentions(text: string, numbers: N[]): NumberMention[] {
   return buildSteps([{ text, numbers }])[0]!.numbers;
 }
+
+/** Steps read by the real number and calculation finders, one per text. */
+function readSteps(...texts: string[]): TraceStep[] {
+  let offset = 0;
+  return texts.map((text, index) => {
+    const start = offset;
+    offset += text.length + 2;
+    const shift = <T extends { start: number; end: number }>(x: T): T => ({ ...x, start: x.start + start, end: x.end + start });
+    return { index, start, end: start + text.length, text, kind: 'other', numbers: extractNumbers(text).map(shift), checks: findCalculations(text).map(shift), affected: false };
+  });
+}
+
+const unsourcedIn = (steps: TraceStep[]) => steps.flatMap((s) => s.numbers.filter((n) => n.source?.kind === 'unsourced').map((n) => n.raw));
 
 const sourcesOf = (steps: TraceStep[]) => steps.flatMap((s) => s.numbers.map((n) => [n.raw, n.source]));
 
@@ -158,5 +173,57 @@ describe('traceSources', () => {
     traceSources(steps, index, 1);
     expect(steps[0]!.numbers.map((n) => n.source)).toEqual([null, null, null]);
     expect(steps[1]!.numbers.map((n) => n.source)).toEqual([{ kind: 'derived', stepIndex: 0, checkIndex: 0 }, { kind: 'derived', stepIndex: 0 }, { kind: 'derived', stepIndex: 1, checkIndex: 0 }]);
+  });
+
+  it('never matches a duration with a percentage or an amount', () => {
+    expect(sourceKind({ unit: null, duration: true })).toBe('duration');
+    expect(sourceKind({ unit: '%' })).toBe('unit');
+    const zh = readSteps('根据规定，应当在该事实发生之日起3日内作出书面报告；比例每增加5%应当公告。');
+    traceSources(zh, { question: '比例每增加或者减少（ ）？\nA. 1%\nB. 3%\nC. 5%' });
+    expect(unsourcedIn(zh)).toEqual(['3']);
+    const en = readSteps('The notice must be filed within 3 days, and 5% holders must report.');
+    traceSources(en, { question: 'Options: A. 3% B. 5%' });
+    expect(unsourcedIn(en)).toEqual(['3']);
+    // A duration still matches a plain count, and a percent's digits still source a plain number.
+    const plain = readSteps('Over 3 days the fee is 4.5 per 100, i.e. 3 × 4.5 = 13.5.');
+    traceSources(plain, { question: 'A 3 day window at a 4.5% fee.' });
+    expect(unsourcedIn(plain)).toEqual([]);
+  });
+
+  it('takes a duration glued into a term ("5-year", "5年期") as a source', () => {
+    const en = readSteps('The bond has a 5-year term.', 'Total coupons = 42 × 5 = 210.');
+    traceSources(en, { question: 'Coupon 42 a year.', context: 'A 5-year term.' });
+    expect(en[1]!.numbers.map((n) => [n.raw, n.source?.kind])).toEqual([
+      ['42', 'question'],
+      ['5', 'context'],
+      ['210', 'derived'],
+    ]);
+    expect(en[0]!.numbers[0]).toMatchObject({ role: 'label', source: null });
+    const zh = readSteps('这是5年期国债。', '利息合计 = 42 × 5 = 210。');
+    traceSources(zh, { question: '每年利息42元。' });
+    expect(zh[1]!.numbers[1]!.source).toEqual({ kind: 'derived', stepIndex: 0 });
+  });
+
+  it('derives the middle of a chain from the link before it', () => {
+    const en = readSteps('Growth = (2,398 - 2,180) / 2,180 = 218 / 2,180 = 0.1 = 10%.');
+    traceSources(en, { question: 'Revenue 2,398 this year and 2,180 last year.' });
+    expect(en[0]!.numbers.find((n) => n.raw === '218')!.source).toEqual({ kind: 'derived', stepIndex: 0, checkIndex: 0 });
+    expect(unsourcedIn(en)).toEqual([]);
+    const zh = readSteps('所得税 = (1,250 - 830) × 25% = 420 × 25% = 105');
+    traceSources(zh, { question: '收入1,250万元，成本830万元，税率25%。' });
+    expect(zh[0]!.numbers.find((n) => n.raw === '420')!.source).toEqual({ kind: 'derived', stepIndex: 0, checkIndex: 0 });
+    // Only inside the chain: the same value written elsewhere is still looked up.
+    const apart = readSteps('x = (2,398 - 2,180) / 2,180 = 0.1', 'Then 218 more.');
+    traceSources(apart, { question: '2,398 and 2,180' });
+    expect(unsourcedIn(apart)).toEqual(['218']);
+  });
+
+  it('derives the result of a superscript power', () => {
+    const zh = readSteps('折现因子：1 + 10% = 1.1，1.1² = 1.21。', '第2年现值 = 300 ÷ 1.21 ≈ 247.93');
+    traceSources(zh, { question: '每年末现金净流入300万元，折现率为10%。' });
+    expect(unsourcedIn(zh)).toEqual([]);
+    const en = readSteps('Growth factor 1 + 3% = 1.03, so 1.03² = 1.0609, and 1.0609 × 1.03 = 1.092727.');
+    traceSources(en, { question: 'Rate 3% a year.' });
+    expect(unsourcedIn(en)).toEqual([]);
   });
 });

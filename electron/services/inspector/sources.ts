@@ -117,6 +117,41 @@ export function isTrivialConstant(m: NumberMention): boolean {
   return false;
 }
 
+/**
+ * What a number counts, for matching: a duration ("3日内", "5-year") is never the same number as a percentage or an
+ * amount with a unit ("3%", "3万"), whatever its digits; everything else may match anything.
+ */
+export type SourceKind = 'duration' | 'unit' | 'plain';
+
+export function sourceKind(m: Pick<NumberMention, 'unit' | 'duration'>): SourceKind {
+  if (m.duration) return 'duration';
+  return m.unit ? 'unit' : 'plain';
+}
+
+const compatible = (a: SourceKind, b: SourceKind): boolean => !((a === 'duration' && b === 'unit') || (a === 'unit' && b === 'duration'));
+
+/** Numbers that may source later ones: operands, and durations glued into a term ("a 5-year term" sources "× 5"). */
+export const canSource = (m: NumberMention): boolean => m.role === 'operand' || (m.role === 'label' && m.duration === true);
+
+/** Entries by value key, at most one per kind, so a lookup finds the first entry of a kind it may match. */
+type Keyed<T> = Map<string, (T & { kind: SourceKind })[]>;
+
+/** Files `entry` under `key`: the first of its kind stays unless `replace` (latest wins). */
+function put<T>(map: Keyed<T>, key: string, entry: T & { kind: SourceKind }, replace = false): void {
+  const list = map.get(key);
+  if (!list) {
+    map.set(key, [entry]);
+    return;
+  }
+  const at = list.findIndex((e) => e.kind === entry.kind);
+  if (at < 0) list.push(entry);
+  else if (replace) list[at] = entry;
+}
+
+function take<T>(map: Keyed<T>, key: string, kind: SourceKind): (T & { kind: SourceKind }) | undefined {
+  return map.get(key)?.find((e) => compatible(e.kind, kind));
+}
+
 /** Page markers a context may carry: `[page 12]`, `[p. 12]`, `【第12页】`, `[第12页]`, `<!-- page 12 -->`, `--- Page 12 ---`. */
 const PAGE_MARKER = /\[\s*(?:page|p\.?)\s*(\d+)\s*\]|[【[]\s*第\s*(\d+)\s*页\s*[】\]]|<!--\s*page\s*(\d+)\s*-->|^-{2,}\s*page\s*(\d+)\s*-{2,}\s*$/gimu;
 
@@ -161,31 +196,33 @@ export interface SourceTexts {
 
 type Located = { start: number; end: number; page?: number };
 
-/** First occurrence of each key in a text's operands. */
+/** First occurrence of each key (per kind) in a text's operands. */
 export interface SourceIndex {
-  question: Map<string, Located>;
-  context: Map<string, Located>;
+  question: Keyed<Located>;
+  context: Keyed<Located>;
 }
 
 const isSourceIndex = (texts: SourceTexts | SourceIndex): texts is SourceIndex => texts.question instanceof Map;
 
 export function buildSourceIndex(texts: SourceTexts): SourceIndex {
-  const question = new Map<string, Located>();
+  const question: Keyed<Located> = new Map();
   for (const n of texts.questionNumbers ?? extractNumbers(texts.question)) {
-    if (n.role !== 'operand') continue;
-    for (const k of valueKeys(n)) if (!question.has(k)) question.set(k, { start: n.start, end: n.end });
+    if (!canSource(n)) continue;
+    const kind = sourceKind(n);
+    for (const k of valueKeys(n)) put(question, k, { start: n.start, end: n.end, kind });
   }
-  const context = new Map<string, Located>();
+  const context: Keyed<Located> = new Map();
   if (texts.context) {
     const markers = findPageMarkers(texts.context);
     let mi = 0;
     for (const n of texts.contextNumbers ?? extractNumbers(texts.context)) {
-      if (n.role !== 'operand') continue;
+      if (!canSource(n)) continue;
       while (mi < markers.length && markers[mi]!.end <= n.start) mi++;
       const marker = markers[mi];
       if (marker && n.start < marker.end && n.end > marker.start) continue; // the "12" of "[page 12]"
       const page = pageAt(markers, n.start);
-      for (const k of valueKeys(n)) if (!context.has(k)) context.set(k, page === undefined ? { start: n.start, end: n.end } : { start: n.start, end: n.end, page });
+      const kind = sourceKind(n);
+      for (const k of valueKeys(n)) put(context, k, page === undefined ? { start: n.start, end: n.end, kind } : { start: n.start, end: n.end, page, kind });
     }
   }
   return { question, context };
@@ -193,25 +230,29 @@ export function buildSourceIndex(texts: SourceTexts): SourceIndex {
 
 /** What the steps walked so far produced and mentioned: what later steps may take their numbers from. */
 export interface SourceState {
-  /** Claimed results of earlier checks, latest last. */
-  claimed: Map<string, { stepIndex: number; checkIndex: number }>;
+  /** Claimed results of earlier checks, the latest of each kind. */
+  claimed: Keyed<{ stepIndex: number; checkIndex: number }>;
   /** Exact recomputations (computed / expected) of earlier checks. */
-  computed: Map<string, { stepIndex: number; checkIndex: number }>;
-  /** Earlier mentions in the trace, first one kept. */
-  mentioned: Map<string, { stepIndex: number }>;
+  computed: Keyed<{ stepIndex: number; checkIndex: number }>;
+  /** Earlier mentions in the trace, the first of each kind. */
+  mentioned: Keyed<{ stepIndex: number }>;
 }
 
 export const createSourceState = (): SourceState => ({ claimed: new Map(), computed: new Map(), mentioned: new Map() });
 
-export const cloneSourceState = (s: SourceState): SourceState => ({ claimed: new Map(s.claimed), computed: new Map(s.computed), mentioned: new Map(s.mentioned) });
+const cloneKeyed = <T>(m: Keyed<T>): Keyed<T> => new Map([...m].map(([k, list]) => [k, [...list]]));
+
+export const cloneSourceState = (s: SourceState): SourceState => ({ claimed: cloneKeyed(s.claimed), computed: cloneKeyed(s.computed), mentioned: cloneKeyed(s.mentioned) });
 
 /**
  * Fills `source` on every number of the steps from `fromStep` on (earlier steps are only read: what they produced
- * and mentioned is what later steps may use). Operands are looked up, in this order, in the question, the context,
+ * and mentioned is what later steps may use). The claimed result of a calculation is derived from that calculation,
+ * and so is a number in the middle of a chain that one of its inner calculations produced (`(2,398 - 2,180) / 2,180
+ * = 218 / 2,180`: 218 is 2,398 - 2,180). Other operands are looked up, in this order, in the question, the context,
  * the claimed results of earlier calculations, earlier mentions in the trace, and the exact recomputations of earlier
- * calculations; the claimed result of a calculation is derived from that calculation. Trivial constants with no
- * match keep `source: null`, as do years, dates, ordinals and labels. Returns the number of unsourced operands in
- * the steps it filled.
+ * calculations; a duration only matches numbers that are not percentages or amounts (`sourceKind`). Trivial
+ * constants with no match keep `source: null`, as do years, dates, ordinals and labels. Returns the number of
+ * unsourced operands in the steps it filled.
  *
  * `state` carries what earlier steps produced across calls, so a caller can walk a trace in parts (the incremental
  * checker keeps a copy at the end of its finished steps and walks only the rest); it is updated in place.
@@ -223,7 +264,7 @@ export function traceSources(steps: readonly TraceStep[], texts: SourceTexts | S
   for (const step of steps) {
     const fill = step.index >= fromStep;
     // What the step's calculations claim and compute, with where each ends: usable by anything after that point.
-    const produced: { keys: string[]; computedKeys: string[]; checkIndex: number; end: number; claimedMention: NumberMention | null }[] = [];
+    const produced: { keys: string[]; kind: SourceKind; computedKeys: string[]; checkIndex: number; end: number; claimedMention: NumberMention | null }[] = [];
     step.checks.forEach((check, checkIndex) => {
       const { claimed } = checkParts(check, step.numbers);
       const value = claimed ?? parseWrittenNumber(check.claimed);
@@ -234,26 +275,33 @@ export function traceSources(steps: readonly TraceStep[], texts: SourceTexts | S
       if (computed && value?.unit) computedKeys.push(canonical(computed.abs().div(unitScale(value.unit))));
       const expected = parseWrittenNumber(check.expected);
       if (expected) computedKeys.push(...valueKeys(expected));
-      produced.push({ keys: value ? valueKeys(value) : [], computedKeys, checkIndex, end: check.end, claimedMention: claimed });
+      produced.push({ keys: value ? valueKeys(value) : [], kind: value ? sourceKind(value) : 'plain', computedKeys, checkIndex, end: check.end, claimedMention: claimed });
     });
     let next = 0; // produced[next] is the first calculation not yet ended at the current number
     const record = (upTo: number) => {
       while (next < produced.length && produced[next]!.end <= upTo) {
         const p = produced[next++]!;
-        for (const k of p.keys) earlier.claimed.set(k, { stepIndex: step.index, checkIndex: p.checkIndex });
-        for (const k of p.computedKeys) earlier.computed.set(k, { stepIndex: step.index, checkIndex: p.checkIndex });
+        for (const k of p.keys) put(earlier.claimed, k, { stepIndex: step.index, checkIndex: p.checkIndex, kind: p.kind }, true);
+        for (const k of p.computedKeys) put(earlier.computed, k, { stepIndex: step.index, checkIndex: p.checkIndex, kind: 'plain' }, true);
       }
     };
     for (const n of step.numbers) {
       record(n.start);
+      const keys = valueKeys(n);
+      const kind = sourceKind(n);
       if (n.role !== 'operand') {
         if (fill) n.source = null;
+        if (canSource(n)) for (const k of keys) put(earlier.mentioned, k, { stepIndex: step.index, kind });
         continue;
       }
-      const keys = valueKeys(n);
       if (fill) {
         const own = produced.find((p) => p.claimedMention === n);
-        const found = own ? { kind: 'derived' as const, stepIndex: step.index, checkIndex: own.checkIndex } : lookup(keys, index, earlier);
+        const inChain = own ? -1 : chainIntermediate(n, step.checks);
+        const found = own
+          ? { kind: 'derived' as const, stepIndex: step.index, checkIndex: own.checkIndex }
+          : inChain >= 0
+            ? { kind: 'derived' as const, stepIndex: step.index, checkIndex: inChain }
+            : lookup(keys, kind, index, earlier);
         if (found) n.source = found;
         else if (isTrivialConstant(n)) n.source = null;
         else {
@@ -261,32 +309,49 @@ export function traceSources(steps: readonly TraceStep[], texts: SourceTexts | S
           unsourced++;
         }
       }
-      for (const k of keys) if (!earlier.mentioned.has(k)) earlier.mentioned.set(k, { stepIndex: step.index });
+      for (const k of keys) put(earlier.mentioned, k, { stepIndex: step.index, kind });
     }
     record(Number.POSITIVE_INFINITY);
   }
   return unsourced;
 }
 
-function lookup(keys: readonly string[], index: SourceIndex, earlier: SourceState): NumberSource | null {
+/**
+ * The check whose right side holds `n` and one of whose inner calculations gives n's value, exactly or rounded to
+ * n's written decimals (`(1,250 - 1,000) / 3 = 250 / 3`, `(2 / 3) × 90 = 0.67 × 90`); -1 when none.
+ */
+function chainIntermediate(n: NumberMention, checks: readonly CalculationCheck[]): number {
+  const written = toExact(n.value)?.abs();
+  if (!written) return -1;
+  const decimals = written.decimalPlaces();
+  return checks.findIndex((check) => {
+    if (!check.intermediates || n.start < check.start + check.expression.length || n.end > check.end) return false;
+    return check.intermediates.some((v) => {
+      const x = toExact(v)?.abs();
+      return x !== undefined && x !== null && (x.eq(written) || x.toDecimalPlaces(decimals, Exact.ROUND_HALF_UP).eq(written));
+    });
+  });
+}
+
+function lookup(keys: readonly string[], kind: SourceKind, index: SourceIndex, earlier: SourceState): NumberSource | null {
   for (const k of keys) {
-    const q = index.question.get(k);
+    const q = take(index.question, k, kind);
     if (q) return { kind: 'question', start: q.start, end: q.end };
   }
   for (const k of keys) {
-    const c = index.context.get(k);
+    const c = take(index.context, k, kind);
     if (c) return c.page === undefined ? { kind: 'context', start: c.start, end: c.end } : { kind: 'context', start: c.start, end: c.end, page: c.page };
   }
   for (const k of keys) {
-    const d = earlier.claimed.get(k);
+    const d = take(earlier.claimed, k, kind);
     if (d) return { kind: 'derived', stepIndex: d.stepIndex, checkIndex: d.checkIndex };
   }
   for (const k of keys) {
-    const d = earlier.mentioned.get(k);
+    const d = take(earlier.mentioned, k, kind);
     if (d) return { kind: 'derived', stepIndex: d.stepIndex };
   }
   for (const k of keys) {
-    const d = earlier.computed.get(k);
+    const d = take(earlier.computed, k, kind);
     if (d) return { kind: 'derived', stepIndex: d.stepIndex, checkIndex: d.checkIndex };
   }
   return null;
