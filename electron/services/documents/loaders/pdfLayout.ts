@@ -131,9 +131,21 @@ function looksTabular(lines: Line[], rows: string[][], columnCount: number): boo
   return false;
 }
 
-/** Finds table runs: consecutive multi-segment lines, with single-segment lines inside a run (section labels). */
+/** Where the value columns start in a run: the left edge of the leftmost non-first segment. */
+function valuesStart(lines: Line[]): number {
+  let start = Infinity;
+  for (const line of lines) if (line.segments.length >= 2) start = Math.min(start, line.segments[1]?.x0 ?? Infinity);
+  return start;
+}
+
+/**
+ * Finds table runs: consecutive multi-segment lines; inside a run, label-only lines that end before the value
+ * columns (section labels like "Current assets:"); above a run, up to 3 single-segment lines that sit over the
+ * value columns (a spanning header like "Year ended December 31,").
+ */
 function tableRuns(lines: Line[]): [number, number][] {
   const runs: [number, number][] = [];
+  const close = (upper: Line, lower: Line) => upper.y - lower.y <= 2.6 * Math.max(upper.fontSize, lower.fontSize);
   let i = 0;
   while (i < lines.length) {
     if ((lines[i]?.segments.length ?? 0) < 2) {
@@ -145,24 +157,34 @@ function tableRuns(lines: Line[]): [number, number][] {
     while (j < lines.length) {
       const prev = lines[j - 1];
       const line = lines[j];
-      if (!prev || !line) break;
-      const gap = prev.y - line.y;
-      if (gap > 2.6 * Math.max(prev.fontSize, line.fontSize)) break;
+      if (!prev || !line || !close(prev, line)) break;
       if (line.segments.length >= 2) {
         end = j;
         j++;
         continue;
       }
-      // A label-only line continues the table only if a multi-segment line follows close below.
       const next = lines[j + 1];
-      const first = lines[i];
-      if (next && next.segments.length >= 2 && first && Math.abs(line.x0 - first.x0) < 2 * line.fontSize && !findUnits(line.text)) {
+      const start = valuesStart(lines.slice(i, end + 1));
+      if (next && next.segments.length >= 2 && close(line, next) && (line.segments[0]?.x1 ?? Infinity) < start && !findUnits(line.text)) {
         j++;
         continue;
       }
       break;
     }
-    runs.push([i, end]);
+    let begin = i;
+    const start = valuesStart(lines.slice(i, end + 1));
+    const floor = runs.at(-1)?.[1] ?? -1;
+    const labelsStart = Math.min(...lines.slice(i, end + 1).map((line) => line.x0));
+    while (begin - 1 > floor && i - begin < 3) {
+      const above = lines[begin - 1];
+      const below = lines[begin];
+      if (!above || !below || !close(above, below) || above.segments.length !== 1 || findUnits(above.text)) break;
+      // Over the value columns: starts well right of the labels and reaches into the values.
+      const segment = above.segments[0];
+      if (!segment || segment.x0 < labelsStart + 4 * above.fontSize || segment.x1 < start) break;
+      begin--;
+    }
+    runs.push([begin, end]);
     i = end + 1;
   }
   return runs;
