@@ -22,6 +22,13 @@ export const errorCodes = [
   'INFERENCE_UNAVAILABLE',
   'CONVERSATION_NOT_FOUND',
   'BACKEND_UNAVAILABLE',
+  'DOCUMENT_NOT_FOUND',
+  'DOCUMENT_UNREADABLE',
+  'DOCUMENT_ENCRYPTED',
+  'DOCUMENT_EMPTY',
+  'DOCUMENT_UNSUPPORTED',
+  'DOCUMENT_TOO_LARGE',
+  'CANCELLED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -1,13 +1,10 @@
-/**
- * Errors the loaders throw. errors.ts has no document codes yet, so every one is an AppError 'INVALID_INPUT' whose
- * `details.reason` says which kind it is (stable; the renderer can translate by it until codes are added).
- */
-import { AppError } from '../../../shared/errors';
+/** Errors the loaders throw: an AppError with a DOCUMENT_* (or CANCELLED) code and `details.reason`. */
+import { AppError, type ErrorCode } from '../../../shared/errors';
 
 export type DocumentErrorReason = 'unreadable' | 'encrypted' | 'empty' | 'unsupported' | 'too-large' | 'cancelled';
 
-/** The AppError code each reason should get once errors.ts has them. */
-export const proposedErrorCodes: Record<DocumentErrorReason, string> = {
+/** The AppError code of each reason. */
+export const documentErrorCodes: Record<DocumentErrorReason, ErrorCode> = {
   unreadable: 'DOCUMENT_UNREADABLE',
   encrypted: 'DOCUMENT_ENCRYPTED',
   empty: 'DOCUMENT_EMPTY',
@@ -17,11 +14,11 @@ export const proposedErrorCodes: Record<DocumentErrorReason, string> = {
 };
 
 export function documentError(reason: DocumentErrorReason, message: string, details: Record<string, unknown> = {}): AppError {
-  return new AppError('INVALID_INPUT', message, { reason, ...details });
+  return new AppError(documentErrorCodes[reason], message, { reason, ...details });
 }
 
 export function documentErrorReason(error: unknown): DocumentErrorReason | null {
-  if (!AppError.is(error, 'INVALID_INPUT')) return null;
+  if (!AppError.is(error)) return null;
   const reason = error.details?.reason;
-  return typeof reason === 'string' && reason in proposedErrorCodes ? (reason as DocumentErrorReason) : null;
+  return typeof reason === 'string' && reason in documentErrorCodes && documentErrorCodes[reason as DocumentErrorReason] === error.code ? (reason as DocumentErrorReason) : null;
 }

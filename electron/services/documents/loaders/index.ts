@@ -2,4 +2,4 @@
 export { loadDocument, resolveDocumentWorker, type LoadDocumentOptions } from './loadDocument';
 export { parseDocumentBytes, parseDocumentFile, defaultMaxPages, defaultMaxBytes, type ParseLimits, type ParseOptions } from './parseDocument';
 export { detectFormat, type DetectedFormat } from './detectFormat';
-export { documentError, documentErrorReason, proposedErrorCodes, type DocumentErrorReason } from './errors';
+export { documentError, documentErrorReason, documentErrorCodes, type DocumentErrorReason } from './errors';
