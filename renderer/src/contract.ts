@@ -10,13 +10,28 @@ export {
   type AppEvent,
   type AppInfo,
   type ChatChunk,
+  type CheckedMessage,
+  type MessageComparison,
+  type TraceExport,
   type HostKind,
   type InferenceState,
+  type InputOf,
   type InferenceStatus,
   type LoadedModelInfo,
   type MethodName,
   type ModelFileInfo,
 } from '../../electron/shared/api';
+export type {
+  AnswerConsistency,
+  CalculationCheck,
+  CheckStatus,
+  NumberMention,
+  NumberSource,
+  StepKind,
+  TraceCheckResult,
+  TraceInput,
+  TraceStep,
+} from '../../electron/shared/inspection';
 export type { DianjinBridge, BridgeStream } from '../../electron/shared/bridge';
 export { AppError, errorCodes, isErrorCode, serializeError, type ErrorCode, type SerializedError } from '../../electron/shared/errors';
 export {

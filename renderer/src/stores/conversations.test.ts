@@ -226,3 +226,54 @@ describe('conversations store: list', () => {
     expect(vi.mocked(api.call).mock.calls.filter(([m]) => m === 'chat.create')).toHaveLength(1);
   });
 });
+
+describe('conversations store: regenerating and live inspection', () => {
+  it('regenerates with a random seed, keeps the question in place and the draft untouched', async () => {
+    const { api, streams } = fakeApi({
+      'chat.list': () => [summary('c1', 5, 4)],
+      'chat.get': () => ({ ...summary('c1', 5, 4), messages: [] }),
+    });
+    const finished = vi.fn();
+    const store = createConversationsStore({ api, createBatcher: manualBatcher().create, randomSeed: () => 777, onFinished: finished });
+    const q1 = message({ id: 'q1', role: 'user', content: 'Gross margin?' });
+    const a1 = message({ id: 'a1', role: 'assistant', reasoning: 'r', answer: '94' });
+    const q2 = message({ id: 'q2', role: 'user', content: 'And net?' });
+    const a2 = message({ id: 'a2', role: 'assistant' });
+    store.setState({ currentId: 'c1', messages: [q1, a1, q2, a2], messagesStatus: 'ready', draft: 'half-typed' });
+
+    const running = store.getState().regenerate('a1', { modelPath: '/m/other.gguf' });
+    const stream = streams[0]!;
+    expect(stream.input).toEqual({ question: '', regenerate: { messageId: 'a1' }, sampling: { seed: 777 }, modelPath: '/m/other.gguf' });
+
+    const alternative = message({ id: 'a1b', role: 'assistant', status: 'streaming', alternativeOf: 'a1' });
+    stream.emit({ type: 'start', conversation: summary('c1', 6, 5), userMessage: q1, assistantMessage: alternative, startInReasoning: true });
+    let s = store.getState();
+    expect(s.messages.map((m) => m.id)).toEqual(['q1', 'a1', 'q2', 'a2', 'a1b']);
+    expect(s.draft).toBe('half-typed');
+    expect(s.live).toMatchObject({ messageId: 'a1b', question: 'Gross margin?', inspection: null });
+
+    const inspection = { steps: [], errors: 1, checked: 1, unsourcedNumbers: 0, answer: { answerValue: null, answerRaw: null, lastComputed: null, consistent: null } };
+    stream.emit({ type: 'delta', reasoning: 'Gross profit = 5,829 - 5,735 = 104.', answer: '', completionTokens: 12 });
+    stream.emit({ type: 'inspection', result: inspection });
+    s = store.getState();
+    // The inspection lands in the live slice with the deltas before it; `messages` is untouched.
+    expect(s.live!.inspection).toBe(inspection);
+    expect(s.live!.reasoning).toBe('Gross profit = 5,829 - 5,735 = 104.');
+
+    const final = message({ id: 'a1b', role: 'assistant', alternativeOf: 'a1', reasoning: 'Gross profit = 5,829 - 5,735 = 104.', sampling: { temperature: 0.6, topP: 0.95, topK: 20, minP: 0, repeatPenalty: 1, maxTokens: 10, seed: 777 } });
+    stream.resolve(final);
+    await running;
+    expect(store.getState().messages.map((m) => m.id)).toEqual(['q1', 'a1', 'q2', 'a2', 'a1b']);
+    expect(finished).toHaveBeenCalledWith(final, 'Gross margin?', inspection);
+  });
+
+  it('uses a typed seed and refuses while another answer streams', async () => {
+    const { api, streams } = fakeApi({ 'chat.list': () => [] });
+    const store = createConversationsStore({ api, createBatcher: manualBatcher().create });
+    store.setState({ currentId: 'c1' });
+    void store.getState().regenerate('a1', { seed: 5 });
+    expect(streams[0]!.input).toEqual({ question: '', regenerate: { messageId: 'a1' }, sampling: { seed: 5 } });
+    await store.getState().regenerate('a1');
+    expect(streams).toHaveLength(1);
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../contract';
-import type { ChatChunk } from '../contract';
+import type { ChatChunk, InputOf, TraceCheckResult } from '../contract';
 import type { ConversationSummary, MessageRecord } from '../contract';
 import type { SerializedError } from '../contract';
 import { createDeltaBatcher, type DeltaBatch, type DeltaBatcher } from '../lib/deltaBatcher';
@@ -18,6 +18,8 @@ import { toSerialized } from './errors';
 export interface LiveMessage {
   conversationId: string;
   messageId: string;
+  /** The question being answered (for the inspector's source highlights). */
+  question: string;
   reasoning: string;
   /** `reasoning` split into blocks for the virtualised trace; only the last block changes as text arrives. */
   reasoningBlocks: string[];
@@ -31,6 +33,14 @@ export interface LiveMessage {
   /** Completion tokens when the answer started: the reasoning's token count. */
   reasoningTokens: number | null;
   stopping: boolean;
+  /** The reasoning inspector's latest view of the trace (an `inspection` chunk about once a second). */
+  inspection: TraceCheckResult | null;
+}
+
+/** How to answer a question again: another seed (random unless given), another model. */
+export interface RegenerateOptions {
+  seed?: number;
+  modelPath?: string;
 }
 
 /** What was measured live about a finished message's reasoning (not stored by the server). */
@@ -63,6 +73,8 @@ export interface ConversationsState {
   remove(id: string): Promise<boolean>;
   setDraft(text: string): void;
   send(): Promise<void>;
+  /** Answers the question of an assistant message again, saved as an alternative of it. */
+  regenerate(messageId: string, options?: RegenerateOptions): Promise<void>;
   stop(): void;
   dismissError(): void;
 }
@@ -72,6 +84,10 @@ export interface ConversationsStoreDeps {
   now?: () => number;
   createBatcher?: (deliver: (batch: DeltaBatch) => void) => DeltaBatcher;
   onError?: (error: unknown) => void;
+  /** A streamed answer was saved: its record, the question and the inspector's final result (when it came). */
+  onFinished?: (record: MessageRecord, question: string, inspection: TraceCheckResult | null) => void;
+  /** Seeds for "regenerate with a new random seed". */
+  randomSeed?: () => number;
 }
 
 function sortByUpdated(list: ConversationSummary[]): ConversationSummary[] {
@@ -95,6 +111,8 @@ export function createConversationsStore({
   now = () => performance.now(),
   createBatcher = (deliver) => createDeltaBatcher(deliver),
   onError,
+  onFinished,
+  randomSeed = () => Math.floor(Math.random() * 2 ** 31),
 }: ConversationsStoreDeps) {
   /** Aborting it cancels the stream (the "Stop" button). */
   let activeStream: AbortController | null = null;
@@ -121,31 +139,30 @@ export function createConversationsStore({
       });
     }
 
-    function handleStart(chunk: Extract<ChatChunk, { type: 'start' }>, question: string, requestedId: string | null) {
+    /** `draftQuestion`: the composer text that was sent (cleared once accepted); null for a regeneration. */
+    function handleStart(chunk: Extract<ChatChunk, { type: 'start' }>, draftQuestion: string | null, requestedId: string | null) {
       const s = get();
       const conversationId = chunk.conversation.id;
       // Follow the new conversation unless the user moved elsewhere meanwhile.
       const follow = s.currentId === requestedId || s.currentId === conversationId;
+      const kept = (s.currentId === conversationId ? s.messages : []).filter((m) => m.id !== chunk.assistantMessage.id);
+      // A regeneration answers a question already in the list: it stays where it is.
+      const hasQuestion = kept.some((m) => m.id === chunk.userMessage.id);
       set({
         sending: false,
-        draft: s.draft === question ? '' : s.draft,
+        draft: draftQuestion !== null && s.draft === draftQuestion ? '' : s.draft,
         list: upsert(s.list, chunk.conversation),
         ...(follow
           ? {
               currentId: conversationId,
               messagesStatus: 'ready' as const,
-              messages: [
-                ...(s.currentId === conversationId ? s.messages : []).filter(
-                  (m) => m.id !== chunk.userMessage.id && m.id !== chunk.assistantMessage.id,
-                ),
-                chunk.userMessage,
-                chunk.assistantMessage,
-              ],
+              messages: hasQuestion ? [...kept, chunk.assistantMessage] : [...kept, chunk.userMessage, chunk.assistantMessage],
             }
           : {}),
         live: {
           conversationId,
           messageId: chunk.assistantMessage.id,
+          question: chunk.userMessage.content,
           reasoning: '',
           reasoningBlocks: [],
           answer: '',
@@ -156,8 +173,14 @@ export function createConversationsStore({
           answerStartedAt: null,
           reasoningTokens: null,
           stopping: false,
+          inspection: null,
         },
       });
+    }
+
+    function handleInspection(result: TraceCheckResult) {
+      const live = get().live;
+      if (live) set({ live: { ...live, inspection: result } });
     }
 
     function finishLive(final: MessageRecord | null) {
@@ -173,6 +196,63 @@ export function createConversationsStore({
         measures: { ...measures, [live.messageId]: measure },
         ...(final && currentId === final.conversationId ? { messages: replaceMessage(messages, final) } : {}),
       });
+      if (final) onFinished?.(final, live.question, live.inspection);
+    }
+
+    /**
+     * Streams one answer: the live message, then the saved record. `draftQuestion` is the composer text for a new
+     * question (kept in the composer if it is refused), null for a regeneration.
+     */
+    async function runChat(input: InputOf<'chat.send'>, draftQuestion: string | null, currentId: string | null) {
+      const controller = new AbortController();
+      activeStream = controller;
+      const batcher = createBatcher(applyBatch);
+      let started = false;
+      set({ sending: true, error: null });
+      try {
+        const final = await api.stream('chat.send', input, {
+          signal: controller.signal,
+          onChunk(chunk) {
+            if (chunk.type === 'start') {
+              started = true;
+              handleStart(chunk, draftQuestion, currentId);
+            } else if (chunk.type === 'delta') {
+              batcher.push(chunk);
+            } else if (chunk.type === 'inspection') {
+              // Deltas already queued belong before this result; then it lands in the live slice.
+              batcher.flushNow();
+              handleInspection(chunk.result);
+            }
+          },
+        });
+        batcher.flushNow();
+        finishLive(final);
+      } catch (error) {
+        batcher.flushNow();
+        onError?.(error);
+        const serialized = toSerialized(error);
+        const userCancelled = controller.signal.aborted && clientErrorKind(serialized) === 'cancelled';
+        if (!started) {
+          // Rejected before anything was saved: the question stays in the composer.
+          set({ sending: false, error: userCancelled ? null : serialized });
+        } else {
+          const liveId = get().live?.messageId;
+          finishLive(null);
+          // The saved record is the truth (error / interrupted / stopped); show the error on the message meanwhile.
+          if (liveId) {
+            set({
+              messages: get().messages.map((m) =>
+                m.id === liveId && m.status === 'streaming' ? { ...m, status: 'error' as const, errorCode: serialized.code, errorMessage: serialized.message } : m,
+              ),
+            });
+          }
+          await get().reloadCurrent();
+        }
+      } finally {
+        batcher.dispose();
+        if (activeStream === controller) activeStream = null;
+        void get().refreshList();
+      }
     }
 
     return {
@@ -301,55 +381,18 @@ export function createConversationsStore({
           set({ error: { code: 'EMPTY_QUESTION', message: 'Type a question first.' } });
           return;
         }
-        const controller = new AbortController();
-        activeStream = controller;
-        const batcher = createBatcher(applyBatch);
-        let started = false;
-        set({ sending: true, error: null });
-        try {
-          const final = await api.stream(
-            'chat.send',
-            currentId ? { conversationId: currentId, question } : { question },
-            {
-              signal: controller.signal,
-              onChunk(chunk) {
-                if (chunk.type === 'start') {
-                  started = true;
-                  handleStart(chunk, question, currentId);
-                } else if (chunk.type === 'delta') {
-                  batcher.push(chunk);
-                }
-              },
-            },
-          );
-          batcher.flushNow();
-          finishLive(final);
-        } catch (error) {
-          batcher.flushNow();
-          onError?.(error);
-          const serialized = toSerialized(error);
-          const userCancelled = controller.signal.aborted && clientErrorKind(serialized) === 'cancelled';
-          if (!started) {
-            // Rejected before anything was saved: the question stays in the composer.
-            set({ sending: false, error: userCancelled ? null : serialized });
-          } else {
-            const liveId = get().live?.messageId;
-            finishLive(null);
-            // The saved record is the truth (error / interrupted / stopped); show the error on the message meanwhile.
-            if (liveId) {
-              set({
-                messages: get().messages.map((m) =>
-                  m.id === liveId && m.status === 'streaming' ? { ...m, status: 'error' as const, errorCode: serialized.code, errorMessage: serialized.message } : m,
-                ),
-              });
-            }
-            await get().reloadCurrent();
-          }
-        } finally {
-          batcher.dispose();
-          if (activeStream === controller) activeStream = null;
-          void get().refreshList();
-        }
+        await runChat(currentId ? { conversationId: currentId, question } : { question }, question, currentId);
+      },
+
+      async regenerate(messageId, options = {}) {
+        const { currentId, live, sending } = get();
+        if (live || sending) return;
+        const seed = options.seed ?? randomSeed();
+        await runChat(
+          { question: '', regenerate: { messageId }, sampling: { seed }, ...(options.modelPath ? { modelPath: options.modelPath } : {}) },
+          null,
+          currentId,
+        );
       },
 
       stop() {

@@ -6,6 +6,8 @@ import { useStore } from 'zustand';
 import { api, connection } from '../api';
 import { createAppStore, type AppState } from './app';
 import { createConversationsStore, type ConversationsState } from './conversations';
+import { createInspectorStore, type InspectorState } from './inspector';
+import { downloadText } from '../lib/download';
 import { createModelsStore, type ModelsState } from './models';
 import { createSettingsStore, type SettingsState } from './settings';
 import { runAppEvents } from './events';
@@ -14,7 +16,15 @@ export const appStore = createAppStore({ api });
 const reportError = (error: unknown) => void appStore.getState().reportError(error);
 
 export const settingsStore = createSettingsStore({ api, onError: reportError });
-export const conversationsStore = createConversationsStore({ api, onError: reportError });
+export const inspectorStore = createInspectorStore({ api, onError: reportError, save: downloadText });
+export const conversationsStore = createConversationsStore({
+  api,
+  onError: reportError,
+  // The stream's final inspection is the saved answer's check: no second request when the inspector opens.
+  onFinished(record, question, inspection) {
+    if (inspection && record.reasoning) inspectorStore.getState().seedCheck(record, question, inspection);
+  },
+});
 export const modelsStore = createModelsStore({
   api,
   onError: reportError,
@@ -29,6 +39,7 @@ export const useApp = <T>(selector: (state: AppState) => T): T => useStore(appSt
 export const useSettings = <T>(selector: (state: SettingsState) => T): T => useStore(settingsStore, selector);
 export const useConversations = <T>(selector: (state: ConversationsState) => T): T => useStore(conversationsStore, selector);
 export const useModels = <T>(selector: (state: ModelsState) => T): T => useStore(modelsStore, selector);
+export const useInspector = <T>(selector: (state: InspectorState) => T): T => useStore(inspectorStore, selector);
 
 let started = false;
 

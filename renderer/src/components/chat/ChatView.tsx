@@ -5,6 +5,7 @@ import { ErrorMessage } from '../common/ErrorMessage';
 import { MessageList } from './MessageList';
 import { Composer } from './Composer';
 import { EmptyState } from './EmptyState';
+import { CompareView } from '../inspector/CompareView';
 
 function ModelProblem() {
   const { t } = useTranslation();
@@ -85,6 +86,7 @@ export function ChatView() {
     <div className="chat-view">
       <div className="chat-body">{body}</div>
       <Composer />
+      <CompareView />
     </div>
   );
 }

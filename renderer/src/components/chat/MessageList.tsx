@@ -1,11 +1,14 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { MessageRecord } from '../../contract';
-import { AssistantMessage, UserMessage } from './AssistantMessage';
+import { UserMessage } from './AssistantMessage';
+import { AnswerGroup } from './AnswerGroup';
+import { groupAlternatives } from '../../lib/alternatives';
 import { useStickToBottom } from '../../lib/useStickToBottom';
 
 /**
  * The conversation. Re-renders only when the message list changes (a question starts, an answer ends); the
  * streaming answer updates itself. Keeps the view at the bottom while content grows, unless the reader scrolled up.
+ * Regenerated answers come last in `messages` but are shown with the answer they are an alternative of.
  */
 export function MessageList({ messages }: { messages: MessageRecord[] }) {
   const { ref: scrollRef, handlers, toBottom } = useStickToBottom(48);
@@ -19,18 +22,19 @@ export function MessageList({ messages }: { messages: MessageRecord[] }) {
     return () => observer.disconnect();
   }, [toBottom]);
 
-  // A new question always brings the view down to it.
-  const last = messages[messages.length - 1];
+  const items = useMemo(() => groupAlternatives(messages), [messages]);
+
+  // A new question always brings the view down to it (an alternative of an earlier answer does not).
+  const last = items[items.length - 1];
+  const lastKey = last ? (last.kind === 'user' ? last.message.id : last.id) : null;
   useEffect(() => {
     toBottom(true);
-  }, [last?.id, toBottom]);
+  }, [lastKey, toBottom]);
 
   return (
     <div className="message-scroll" ref={scrollRef} {...handlers}>
       <div className="message-list" ref={contentRef}>
-        {messages.map((message) =>
-          message.role === 'user' ? <UserMessage key={message.id} message={message} /> : <AssistantMessage key={message.id} message={message} />,
-        )}
+        {items.map((item) => (item.kind === 'user' ? <UserMessage key={item.message.id} message={item.message} /> : <AnswerGroup key={item.id} answers={item.answers} />))}
       </div>
     </div>
   );

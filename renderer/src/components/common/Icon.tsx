@@ -14,6 +14,9 @@ const paths = {
   folder: 'M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7z',
   refresh: 'M20 11a8 8 0 1 0-2.3 5.7M20 5v6h-6',
   back: 'M15 6l-6 6 6 6',
+  inspect: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4M8 11l2 2 4-4',
+  columns: 'M4 5h16v14H4zM12 5v14',
+  download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
 } as const;
 
 export type IconName = keyof typeof paths;
