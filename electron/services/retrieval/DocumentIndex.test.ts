@@ -128,6 +128,9 @@ describe('DocumentIndex', () => {
       }
       expect(index.searchKeyword('revenue*').length).toBeGreaterThan(0);
       expect(index.searchKeyword('   ，。 ')).toEqual([]);
+      // Regular-expression characters in terms are literal in highlights too.
+      const hits = index.searchKeyword('cost-savings (18.2%) [x] a+b |');
+      expect(hits.some((h) => highlighted(h.text, h.highlights).includes('18.2%'))).toBe(true);
     });
 
     it('filters by document', () => {

@@ -306,9 +306,9 @@ export class DocumentIndex {
 
   /**
    * BM25-ranked chunks containing every term of the query (terms are split on spaces and punctuation), then — when
-   * that finds fewer than `top` — chunks containing any of them. Terms of 3+ characters are substrings through the
-   * trigram index; shorter ones go through the terms index (see queryTerms.ts). Case-insensitive. `score` is −bm25
-   * (higher is better; summed over the two indexes when a query uses both).
+   * that finds fewer than `top` — chunks containing any of them. Chinese terms of 3+ characters are substrings through
+   * the trigram index; a query with a shorter term (营收, EV) or an English word runs on the terms index (queryTerms.ts).
+   * Case-insensitive. `score` is −bm25 (higher is better).
    */
   searchKeyword(query: string, options: SearchOptions = {}): SearchHit[] {
     const top = clampTop(options.top);
@@ -329,27 +329,24 @@ export class DocumentIndex {
   }
 
   #rankKeyword(terms: readonly QueryTerm[], join: 'AND' | 'OR', top: number, filter: string | null): RankedChunk[] {
-    const trigram = terms.filter((t) => t.index === 'trigram').map(trigramExpression);
-    const short = terms.filter((t) => t.index === 'terms').map((t) => `(${termsExpression(t)})`);
-    const params: unknown[] = [];
-    const parts: string[] = [];
-    if (trigram.length) {
-      parts.push('SELECT rowid AS id, bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ?');
-      params.push(trigram.join(` ${join} `));
+    // One index per query, so FTS5 intersects posting lists itself (joining two indexes' matches costs far more with
+    // common terms): the trigram index when every term is Chinese of 3+ characters, otherwise the terms index.
+    const useTrigram = terms.every((t) => t.index === 'trigram');
+    const table = useTrigram ? 'chunks_fts' : 'chunk_terms';
+    const expressions = terms.flatMap((t) => {
+      const e = useTrigram ? trigramExpression(t) : termsExpression(t);
+      return e ? [`(${e})`] : [];
+    });
+    if (expressions.length === 0) return [];
+    const params: unknown[] = [expressions.join(` ${join} `)];
+    let where = `${table} MATCH ?`;
+    if (filter) {
+      where += ' AND rowid IN (SELECT c.id FROM chunks c WHERE c.document_id IN (SELECT value FROM json_each(?)))';
+      params.push(filter);
     }
-    if (short.length) {
-      parts.push('SELECT rowid AS id, bm25(chunk_terms) AS s FROM chunk_terms WHERE chunk_terms MATCH ?');
-      params.push(short.join(` ${join} `));
-    }
-    // Both indexes: AND keeps chunks found by both (a join), OR keeps either (a union); the scores add up.
-    const both = parts.length === 2;
-    const source = !both ? parts[0] : join === 'AND' ? `SELECT a.id, a.s + b.s AS s FROM (${parts[0]}) a JOIN (${parts[1]}) b USING (id)` : `${parts[0]} UNION ALL ${parts[1]}`;
-    const where = filter ? 'WHERE id IN (SELECT c.id FROM chunks c WHERE c.document_id IN (SELECT value FROM json_each(?)))' : '';
-    if (filter) params.push(filter);
     params.push(top);
-    const sql = both && join === 'OR'
-      ? `SELECT id, -SUM(s) AS score FROM (${source}) ${where} GROUP BY id ORDER BY score DESC LIMIT ?`
-      : `SELECT id, -s AS score FROM (${source}) ${where} ORDER BY score DESC LIMIT ?`;
+    // rank is bm25() (lower is better); score is its negation so that higher is better everywhere.
+    const sql = `SELECT rowid AS id, -rank AS score FROM ${table} WHERE ${where} ORDER BY rank LIMIT ?`;
     let statement = this.#keywordCache.get(sql);
     if (!statement) {
       statement = this.#db.prepare<unknown[], RankedChunk>(sql);

@@ -1,16 +1,20 @@
 /**
  * From what the user typed to safe FTS5 queries, and back to highlight offsets.
  *
- * Two keyword indexes (see migration 3): `chunks_fts` (trigram: any substring of 3+ characters, Chinese included) and
- * `chunk_terms` (unicode61 over text where each Chinese run is written as its overlapping bigrams plus its last
- * character: finds the 1–2 character terms the trigram index cannot, like 营收, and short English words like EV or Q3
- * as whole words). User text never reaches FTS5 as syntax: every term is a double-quoted string.
+ * Two keyword indexes (see migration 3): `chunks_fts` (trigram: any substring of 3+ characters) and `chunk_terms`
+ * (unicode61 over text where each Chinese run is written as its overlapping bigrams plus its last character). A query
+ * runs on one of them, so FTS5 intersects the terms itself:
+ * - every term Chinese and 3+ characters (特斯拉 总收入): the trigram index — a 3-character term is a single trigram;
+ * - anything else (营收, EV, total revenues, 特斯拉 EPS): the terms index — a 2-character Chinese term is one bigram
+ *   token, English words are word tokens (prefix for 3+ letters). English goes there even when long because trigram
+ *   phrases over common English words (total, revenues) are 10× slower at 100k chunks (scripts/benchDocs.ts).
+ * User text never reaches FTS5 as syntax: every token is a double-quoted string.
  */
 
 /** A term of the query and the index that can find it. */
 export interface QueryTerm {
   text: string;
-  /** 'trigram' for 3+ characters; 'terms' for shorter ones. */
+  /** 'trigram' for Chinese terms of 3+ characters; 'terms' for the rest (short terms, English words). */
   index: 'trigram' | 'terms';
 }
 
@@ -41,7 +45,7 @@ export function parseQuery(query: string): QueryTerm[] {
     const key = text.toLowerCase();
     if (seen.has(key)) continue;
     seen.add(key);
-    terms.push({ text, index: codePoints(text) >= 3 ? 'trigram' : 'terms' });
+    terms.push({ text, index: codePoints(text) >= 3 && han.test(text) ? 'trigram' : 'terms' });
     if (terms.length === maxQueryTerms) break;
   }
   return terms;
@@ -56,19 +60,33 @@ export function trigramExpression(term: QueryTerm): string {
   return quote(term.text);
 }
 
+const segment = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}\p{M}])+/gu;
+
 /**
- * FTS5 expression for the terms index. A 2-character Chinese term is one bigram token; a single Chinese character is a
- * prefix (it starts a bigram or ends a run); other pieces are words. A mixed term ("A股") is the AND of its pieces.
+ * FTS5 expression for the terms index, for a term of any length: the tokens the term's text has in that index, as one
+ * phrase. A Chinese run gives its bigrams — plus its last character when something follows it in the term (in the
+ * document the run then ends there, and its last character is the token just before what follows); a single Chinese
+ * character at the end is a prefix (it starts a bigram or ends a run). Words are whole words, except a final word of 3+
+ * characters, which is a prefix ("revenue" finds "revenues"; "EV" does not find "every").
  */
-export function termsExpression(term: QueryTerm): string {
-  const pieces = term.text.match(/\p{Script=Han}+|[\p{L}\p{N}]+/gu) ?? [];
-  const parts = pieces.map((piece) => {
-    if (!han.test(piece)) return quote(piece);
-    const chars = [...piece];
-    // Pieces come from a term of at most 2 characters, so a Han piece is 1 or 2 characters.
-    return chars.length === 1 ? `${quote(piece)}*` : quote(piece);
+export function termsExpression(term: QueryTerm): string | null {
+  const pieces = term.text.toLowerCase().match(segment) ?? [];
+  const tokens: string[] = [];
+  let prefix = false;
+  pieces.forEach((piece, i) => {
+    const last = i === pieces.length - 1;
+    if (han.test(piece)) {
+      const chars = [...piece];
+      for (let j = 0; j + 1 < chars.length; j++) tokens.push(`${chars[j] as string}${chars[j + 1] as string}`);
+      if (!last || chars.length === 1) tokens.push(chars[chars.length - 1] as string);
+      prefix = last && chars.length === 1;
+    } else {
+      tokens.push(piece);
+      prefix = last && [...piece].length >= 3;
+    }
   });
-  return parts.join(' AND ');
+  if (tokens.length === 0) return null;
+  return `${tokens.map(quote).join(' + ')}${prefix ? ' *' : ''}`;
 }
 
 /** Text for the terms index: Chinese runs become "ab bc cd d" (bigrams, then the last character); the rest is kept. */
@@ -84,7 +102,8 @@ export function termsText(text: string): string {
 }
 
 function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/gu, '\\$&');
+  // Only characters special outside a class: with the u flag, escaping anything else ("\-") is a syntax error.
+  return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
 }
 
 /** A regular expression that finds the terms in a chunk's text the way the indexes match them. */
@@ -94,9 +113,10 @@ export function highlightPattern(terms: readonly QueryTerm[]): RegExp | null {
     .sort((a, b) => b.text.length - a.text.length)
     .map((term) => {
       const body = escapeRegExp(term.text);
-      // Short non-Chinese terms are whole words in the terms index: "EV" is not highlighted inside "every".
-      if (term.index === 'terms' && !han.test(term.text)) return `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`;
-      return body;
+      if (han.test(term.text)) return body;
+      // Words match from their start in the terms index, short ones as whole words ("EV" is not found in "every").
+      const end = codePoints(term.text) < 3 ? '(?![\\p{L}\\p{N}])' : '';
+      return `(?<![\\p{L}\\p{N}])${body}${end}`;
     });
   return new RegExp(alternatives.join('|'), 'giu');
 }

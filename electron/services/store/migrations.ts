@@ -128,7 +128,7 @@ export const migrations: readonly Migration[] = [
       );
       CREATE UNIQUE INDEX chunks_by_document_seq ON chunks (document_id, seq);
 
-      -- Substring search (Chinese has no spaces to split words on) for terms of 3+ characters. External content: the
+      -- Substring search for Chinese terms of 3+ characters (Chinese has no spaces to split words on). External content: the
       -- text is stored once (in chunks), highlight() still works, and the triggers keep it in step, cascades included.
       CREATE VIRTUAL TABLE chunks_fts USING fts5 (text, content = 'chunks', content_rowid = 'id', tokenize = 'trigram');
       CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
@@ -140,8 +140,8 @@ export const migrations: readonly Migration[] = [
       END;
       -- No UPDATE trigger: chunks are never edited; a changed file is a new document (its sha256 differs).
 
-      -- Terms the trigram index cannot find (1–2 characters: 营收, EV, Q3): Chinese runs written as overlapping bigrams
-      -- plus each run's last character, other text as words. Filled by the application (SQL cannot compute bigrams), so
+      -- Everything else (1–2 character terms like 营收, EV, Q3; English words): Chinese runs written as overlapping
+      -- bigrams plus each run's last character, other text as words. Filled by the application (no SQL for bigrams), so
       -- contentless; contentless_delete lets the chunk trigger above remove a row by rowid.
       CREATE VIRTUAL TABLE chunk_terms USING fts5 (terms, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');
 
@@ -150,6 +150,21 @@ export const migrations: readonly Migration[] = [
         key        TEXT PRIMARY KEY NOT NULL,
         value_json TEXT NOT NULL
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 4,
+    name: 'documents attached to conversations, citations on answers',
+    up: /* sql */ `
+      CREATE TABLE conversation_documents (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        document_id     TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        attached_at     INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, document_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX conversation_documents_by_document ON conversation_documents (document_id);
+      -- The passages an answer was given, numbered as the answer cites them ([1], [2]…).
+      ALTER TABLE messages ADD COLUMN citations_json TEXT;
     `,
   },
 ];
