@@ -7,6 +7,7 @@ function message(id: string, role: MessageRecord['role'], alternativeOf: string 
     id,
     role,
     alternativeOf,
+    citations: [],
     conversationId: 'c1',
     content: '',
     reasoning: '',
@@ -21,7 +22,7 @@ function message(id: string, role: MessageRecord['role'], alternativeOf: string 
     sampling: null,
     createdAt: 1,
     updatedAt: 1,
-  };
+  } as MessageRecord;
 }
 
 const shape = (messages: MessageRecord[]) =>

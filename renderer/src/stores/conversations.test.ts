@@ -18,10 +18,11 @@ function message(partial: Partial<MessageRecord> & Pick<MessageRecord, 'id' | 'r
     backend: null,
     sampling: null,
     alternativeOf: null,
+    citations: [],
     createdAt: 1,
     updatedAt: 1,
     ...partial,
-  };
+  } as MessageRecord;
 }
 
 const summary = (id: string, updatedAt: number, messageCount = 0): ConversationSummary => ({ id, title: id, createdAt: 1, updatedAt, messageCount });

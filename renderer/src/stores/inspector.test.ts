@@ -20,10 +20,11 @@ function answer(partial: Partial<MessageRecord> = {}): MessageRecord {
     backend: null,
     sampling: null,
     alternativeOf: null,
+    citations: [],
     createdAt: 1,
     updatedAt: 1,
     ...partial,
-  };
+  } as MessageRecord;
 }
 
 function fakeApi(handlers: Record<string, (input: never) => unknown>) {

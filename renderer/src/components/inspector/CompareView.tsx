@@ -50,11 +50,12 @@ const CompareStep = memo(function CompareStep({ step }: { step: TraceStep }) {
 
 /** The answer on one line: boxed results unwrapped, simple LaTeX made readable, long ones cut. */
 function readableAnswer(answer: string): string {
-  const text = parseBoxed(answer)
-    .map((segment) => (segment.kind === 'boxed' ? segment.text : simplifyLatex(segment.text)))
-    .join('')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text = simplifyLatex(
+    parseBoxed(answer)
+      .map((segment) => segment.text)
+      .join('')
+      .replace(/\s+/g, ' '),
+  );
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
