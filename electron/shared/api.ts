@@ -17,6 +17,7 @@ import {
 } from './records';
 import type { SerializedError } from './errors';
 import { TraceInput, type TraceCheckResult, type TraceComparison } from './inspection';
+import type { DocumentPageView, DocumentSummary, IngestBatchResult, IngestProgress, SearchResult } from './documents';
 
 // ── Method descriptors ────────────────────────────────────────────────────────────────────────────────────────
 export interface CallMethod<I extends z.ZodType, O> {
@@ -139,6 +140,11 @@ export const ChatSendInput = z.object({
    * side-by-side comparison; `question` and `conversationId` are then taken from that message.
    */
   regenerate: z.object({ messageId: id }).strict().optional(),
+  /**
+   * Library documents to answer from (with [n] citations). Saved as the conversation's attachments, so later
+   * questions keep them; omit to keep what the conversation has, [] to detach all.
+   */
+  documentIds: z.array(id).max(50).optional(),
   /** Per-request load settings (the CLI's --threads/--ctx/--gpu); saved settings otherwise. */
   load: LoadSettings.partial().optional(),
 });
@@ -180,6 +186,19 @@ export const api = {
   'chat.delete': call<{ deleted: boolean }>()(z.object({ id }).strict()),
   /** Asks a question; streams the answer; resolves with the saved assistant message. Cancel the stream to stop. */
   'chat.send': stream<ChatChunk, MessageRecord>()(ChatSendInput),
+  /** Adds files to the report library (server-side paths; the browser uploads first). Progress per page; cancel the stream to stop. */
+  'docs.add': stream<IngestProgress, IngestBatchResult>()(z.object({ paths: z.array(filePath).min(1).max(200) }).strict()),
+  'docs.list': call<DocumentSummary[]>()(empty),
+  'docs.get': call<DocumentSummary>()(z.object({ id }).strict()),
+  /** One page's text and tables, for the page view a citation opens. */
+  'docs.page': call<DocumentPageView>()(z.object({ id, page: z.number().int().min(1).max(100_000) }).strict()),
+  'docs.remove': call<{ removed: boolean }>()(z.object({ id }).strict()),
+  'docs.search': call<SearchResult>()(
+    z.object({ query: z.string().trim().min(1, 'Type something to search for.').max(1000), top: z.number().int().min(1).max(100).default(10), documentIds: z.array(id).max(200).optional() }).strict(),
+  ),
+  /** Attaches library documents to a conversation (questions are then answered from them, with citations). */
+  'chat.setDocuments': call<ConversationRecord>()(z.object({ conversationId: id, documentIds: z.array(id).max(50) }).strict()),
+
   /** Runs the reasoning inspector on any trace (from any engine). */
   'trace.check': call<TraceCheckResult>()(TraceInput),
   /** Runs the reasoning inspector on a saved answer and its question. */

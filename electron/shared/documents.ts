@@ -95,3 +95,31 @@ export interface Citation {
   tableIndex: number | null;
   text: string;
 }
+
+/** A table with where it sits: its page and its 0-based index in the document. */
+export interface LocatedTable extends ParsedTable {
+  page: number;
+  tableIndex: number;
+}
+
+/** What the page view shows: the page's text (headings and paragraphs) and its tables. */
+export interface DocumentPageView {
+  documentId: string;
+  number: number;
+  label: string | null;
+  text: string;
+  tables: LocatedTable[];
+}
+
+export interface IngestFailure {
+  path: string;
+  fileName: string;
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** What adding a batch of files did: a bad file is reported and the rest still go in. */
+export interface IngestBatchResult {
+  added: (DocumentSummary & { duplicate: boolean })[];
+  failed: IngestFailure[];
+  cancelled: boolean;
+}

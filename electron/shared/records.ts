@@ -3,6 +3,7 @@
  * Runtime-neutral: imported by the renderer too, so nothing here may touch Node or Electron.
  */
 import { z } from 'zod';
+import type { Citation } from './documents';
 
 export const GpuChoice = z.enum(['auto', 'off', 'cuda', 'metal', 'vulkan']);
 export type GpuChoice = z.infer<typeof GpuChoice>;
@@ -78,6 +79,8 @@ export interface MessageRecord extends Partial<GenerationStats> {
   sampling: SamplingSettings | null;
   /** Assistant only: the answer this one is an alternative of (regenerated for the same question), else null. */
   alternativeOf: string | null;
+  /** Assistant only: the report passages the answer was given, numbered as it cites them ([1], [2]…). */
+  citations: Citation[];
   createdAt: number;
   updatedAt: number;
 }
@@ -92,6 +95,8 @@ export interface ConversationSummary {
 
 export interface ConversationRecord extends ConversationSummary {
   messages: MessageRecord[];
+  /** Library documents attached to the conversation: questions are answered from them, with citations. */
+  documentIds: string[];
 }
 
 export const defaultSettings: AppSettings = {

@@ -5,11 +5,16 @@
 import nodePath from 'node:path';
 import type { AppEvent, AppInfo, HostKind, InferenceStatus } from '../../shared/api';
 import type { AppSettings } from '../../shared/records';
+import type { IngestBatchResult, IngestProgress } from '../../shared/documents';
 import { ApiDispatcher, type ApiHandlers } from '../../shared/transport';
 import { ChatService } from '../chat/ChatService';
 import { EventHub } from '../events/EventHub';
 import { InferenceHost } from '../inference/InferenceHost';
 import { checkTrace } from '../inspector';
+import { DocumentService } from '../documents/DocumentService';
+import { SourcePassages } from '../documents/sourcePrompt';
+import { DocumentIndex } from '../retrieval';
+import { AsyncChannel } from '../events/EventHub';
 import { TraceService } from '../inspection/TraceService';
 import { forkInferenceProcess, type SpawnInferenceProcess } from '../inference/process';
 import { ModelService } from '../models/ModelService';
@@ -43,6 +48,7 @@ export interface AppServices {
   inference: InferenceHost;
   models: ModelService;
   chat: ChatService;
+  documents: DocumentService;
   events: EventHub<AppEvent>;
   dispose(): Promise<void>;
 }
@@ -62,7 +68,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     onRestarted: (reason) => events.emit({ type: 'inference.restarted', reason, interruptedMessageId: chat?.takeInterruptedMessageId() ?? null }),
   });
   const models = new ModelService({ modelsDir: paths.modelsDir, host: inference, ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}) });
-  chat = new ChatService({ store, host: inference, models, events });
+  const documents = new DocumentService({ index: new DocumentIndex(store.database) });
+  chat = new ChatService({ store, host: inference, models, events, sources: new SourcePassages(store.database, documents) });
   const chatService = chat;
   const traces = new TraceService(store);
 
@@ -133,6 +140,22 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     'chat.send': (input, ctx) => chatService.send(input, ctx),
     'chat.stop': async ({ messageId }) => ({ stopped: chatService.stop(messageId) }),
+    'docs.add': (input, ctx) => ingestStream(documents, input.paths, ctx.signal),
+    'docs.list': async () => documents.list(),
+    'docs.get': async ({ id }) => documents.get(id),
+    'docs.page': async ({ id, page }) => documents.page(id, page),
+    'docs.remove': async ({ id }) => {
+      documents.remove(id);
+      events.emit({ type: 'conversations.changed' });
+      return { removed: true };
+    },
+    'docs.search': async ({ query, top, documentIds }) => documents.search(query, { top, ...(documentIds ? { documentIds } : {}) }),
+    'chat.setDocuments': async ({ conversationId, documentIds }) => {
+      for (const documentId of documentIds) documents.get(documentId);
+      store.setConversationDocuments(conversationId, documentIds);
+      events.emit({ type: 'conversations.changed' });
+      return store.getConversation(conversationId);
+    },
     'trace.check': async (input) => checkTrace(input),
     'trace.checkMessage': async ({ messageId }) => traces.checkMessage(messageId),
     'trace.compare': async ({ leftMessageId, rightMessageId }) => traces.compare(leftMessageId, rightMessageId),
@@ -148,6 +171,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     inference,
     models,
     chat: chatService,
+    documents,
     events,
     async dispose() {
       if (disposed) return;
@@ -157,6 +181,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       store.close();
     },
   };
+}
+
+/** docs.add as a stream: progress chunks while the batch runs, the batch result at the end. */
+async function* ingestStream(documents: DocumentService, paths: string[], signal: AbortSignal): AsyncGenerator<IngestProgress, IngestBatchResult, void> {
+  const progress = new AsyncChannel<IngestProgress>();
+  const done = documents.ingestMany(paths, { signal, onProgress: (p) => progress.push(p) }).finally(() => progress.close());
+  for await (const p of progress) yield p;
+  return await done;
 }
 
 function loadChanged(a: AppSettings, b: AppSettings): boolean {

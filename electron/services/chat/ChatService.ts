@@ -12,6 +12,7 @@ import { AsyncChannel, type EventHub } from '../events/EventHub';
 import type { InferenceHost, GenerateResult } from '../inference/InferenceHost';
 import type { ChatTurn } from '../inference/protocol';
 import type { ModelService } from '../models/ModelService';
+import { citationsAsContext, estimateTokens, sourcesSystemPrompt, type SourcePassages, type SourceSelection } from '../documents/sourcePrompt';
 import { createTraceChecker } from '../inspector';
 import { ReasoningStreamParser } from '../reasoning';
 import type { Store } from '../store';
@@ -25,6 +26,8 @@ export interface ChatServiceOptions {
   saveIntervalMs?: number;
   /** How often the reasoning inspector checks the trace while it streams. Defaults to 1000 ms. */
   inspectIntervalMs?: number;
+  /** Report passages for questions about attached documents; without it documents cannot be attached. */
+  sources?: SourcePassages;
 }
 
 /** The model sees earlier answers but not earlier reasoning (as DianJin-R1 / DeepSeek-R1 style templates expect). */
@@ -65,6 +68,20 @@ export class ChatService {
     return { question, history: messages.slice(0, questionIndex), alternativeOf: original.alternativeOf ?? original.id };
   }
 
+  /** The passages for a question about documents, within what the context has left after the conversation. */
+  private selectSources(question: string, documentIds: readonly string[], contextSize: number, maxTokens: number, turns: ChatTurn[]): SourceSelection {
+    const { sources } = this.options;
+    if (!sources) throw new AppError('INVALID_INPUT', 'Documents cannot be attached here: the report library is not available.');
+    const conversationTokens = turns.reduce((sum, turn) => sum + estimateTokens(turn.content) + 8, 0);
+    // Keep room for the answer (at least a quarter of the context) and the template's own tokens.
+    const reserve = Math.min(maxTokens, Math.floor(contextSize / 2)) + 256;
+    const budget = Math.max(0, contextSize - reserve - conversationTokens);
+    if (budget < 200) {
+      throw new AppError('CONTEXT_OVERFLOW', `The ${contextSize}-token context has no room left for report excerpts. Start a new conversation, lower "max tokens", or raise the context size in Settings.`, { contextSize });
+    }
+    return sources.select(question, documentIds, budget);
+  }
+
   stop(messageId: string): boolean {
     const controller = this.active.get(messageId);
     controller?.abort();
@@ -88,7 +105,13 @@ export class ChatService {
     const sampling: SamplingSettings = { ...settings.sampling, ...stripUndefined(input.sampling ?? {}) };
     const turns = buildTurns(regenerating?.history ?? existing?.messages ?? [], question);
 
+    // Documents: the ones asked for (checked before anything is saved), else the conversation's attachments.
+    const documentIds = input.documentIds ?? (regenerating ? store.getConversation(regenerating.question.conversationId).documentIds : (existing?.documentIds ?? []));
+    const selection = documentIds.length > 0 ? this.selectSources(question, documentIds, model.contextSize, sampling.maxTokens, turns) : null;
+    if (selection) turns.unshift({ role: 'system', content: sourcesSystemPrompt(selection.citations) });
+
     const conversationId = regenerating?.question.conversationId ?? existing?.id ?? store.createConversation('').id;
+    if (input.documentIds) store.setConversationDocuments(conversationId, input.documentIds);
     const userMessage = regenerating?.question ?? store.addUserMessage(conversationId, question);
     const assistant = store.startAssistantMessage(conversationId, {
       modelPath: model.path,
@@ -97,6 +120,7 @@ export class ChatService {
       backend: model.backend,
       sampling,
       alternativeOf: regenerating?.alternativeOf ?? null,
+      citations: selection?.citations ?? [],
     });
     events.emit({ type: 'conversations.changed' });
 
@@ -119,7 +143,7 @@ export class ChatService {
     }, this.options.saveIntervalMs ?? 500);
 
     // The reasoning inspector follows the trace on its own timer, never on the token path.
-    const checker = createTraceChecker({ question });
+    const checker = createTraceChecker({ question, ...(selection ? { context: citationsAsContext(selection.citations) } : {}) });
     let checkedLength = -1;
     let inspection: TraceCheckResult | null = null;
     const inspectTimer = setInterval(() => {

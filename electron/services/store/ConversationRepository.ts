@@ -37,6 +37,9 @@ export class ConversationRepository {
   readonly #delete: Statement<[string]>;
   readonly #touch: Statement<[number, string]>;
   readonly #setTitleIfEmpty: Statement<[string, string]>;
+  readonly #attach: Statement<[string, string, number]>;
+  readonly #detach: Statement<[string, string]>;
+  readonly #attached: Statement<[string], { document_id: string }>;
 
   constructor(db: Database, now: () => number) {
     this.#now = now;
@@ -49,6 +52,23 @@ export class ConversationRepository {
     // MAX keeps updated_at monotonic if the wall clock steps back.
     this.#touch = db.prepare('UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?');
     this.#setTitleIfEmpty = db.prepare("UPDATE conversations SET title = ? WHERE id = ? AND title = ''");
+    this.#attach = db.prepare('INSERT OR IGNORE INTO conversation_documents (conversation_id, document_id, attached_at) VALUES (?, ?, ?)');
+    this.#detach = db.prepare('DELETE FROM conversation_documents WHERE conversation_id = ? AND document_id = ?');
+    this.#attached = db.prepare('SELECT document_id FROM conversation_documents WHERE conversation_id = ? ORDER BY attached_at, document_id');
+  }
+
+  /** Library documents attached to the conversation, in the order they were attached. */
+  documentIds(conversationId: string): string[] {
+    return this.#attached.all(conversationId).map((row) => row.document_id);
+  }
+
+  /** Attaches and detaches documents so the conversation has exactly `documentIds`. */
+  setDocuments(conversationId: string, documentIds: readonly string[]): void {
+    this.get(conversationId);
+    const at = this.#now();
+    const current = new Set(this.documentIds(conversationId));
+    for (const id of current) if (!documentIds.includes(id)) this.#detach.run(conversationId, id);
+    for (const id of documentIds) if (!current.has(id)) this.#attach.run(conversationId, id, at);
   }
 
   /** An empty title means "name it after the first question". */

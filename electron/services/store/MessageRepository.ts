@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
+import type { Citation } from '../../shared/documents';
 import { MessageStatus, SamplingSettings, type MessageRecord, type MessageRole } from '../../shared/records';
 import type { ConversationRepository } from './ConversationRepository';
 import { titleFromQuestion } from './titles';
@@ -28,6 +29,7 @@ interface MessageRow {
   tokens_per_second: number | null;
   duration_ms: number | null;
   alternative_of: string | null;
+  citations_json: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -44,6 +46,7 @@ interface InsertParams {
   backend: string | null;
   samplingJson: string | null;
   alternativeOf: string | null;
+  citationsJson: string | null;
   at: number;
 }
 
@@ -62,6 +65,16 @@ interface FinishParams {
   durationMs: number | null;
   modelHash: string | null;
   at: number;
+}
+
+function parseCitations(json: string | null): Citation[] {
+  if (!json) return [];
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? (value as Citation[]) : [];
+  } catch {
+    return [];
+  }
 }
 
 function parseSampling(json: string | null): SamplingSettings | null {
@@ -93,6 +106,7 @@ function toRecord(row: MessageRow): MessageRecord {
     backend: row.backend,
     sampling: parseSampling(row.sampling_json),
     alternativeOf: row.alternative_of ?? null,
+    citations: parseCitations(row.citations_json),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -136,10 +150,10 @@ export class MessageRepository {
     // seq is computed inside the INSERT, under the write lock, so concurrent writers cannot collide.
     this.#insert = db.prepare(/* sql */ `
       INSERT INTO messages (id, conversation_id, seq, role, content, status,
-                            model_path, model_name, model_hash, backend, sampling_json, alternative_of, created_at, updated_at)
+                            model_path, model_name, model_hash, backend, sampling_json, alternative_of, citations_json, created_at, updated_at)
       VALUES (@id, @conversationId,
               (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = @conversationId),
-              @role, @content, @status, @modelPath, @modelName, @modelHash, @backend, @samplingJson, @alternativeOf, @at, @at)`);
+              @role, @content, @status, @modelPath, @modelName, @modelHash, @backend, @samplingJson, @alternativeOf, @citationsJson, @at, @at)`);
     this.#get = db.prepare('SELECT * FROM messages WHERE id = ?');
     this.#listByConversation = db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq');
     // The streaming hot path: one row, one statement. It leaves the conversation's updated_at alone; start and finish
@@ -164,7 +178,7 @@ export class MessageRepository {
       const id = randomUUID();
       this.#insert.run({
         id, conversationId, role: 'user', content, status: 'complete',
-        modelPath: null, modelName: null, modelHash: null, backend: null, samplingJson: null, alternativeOf: null, at,
+        modelPath: null, modelName: null, modelHash: null, backend: null, samplingJson: null, alternativeOf: null, citationsJson: null, at,
       });
       this.#conversations.setTitleIfEmpty(conversationId, titleFromQuestion(content));
       return id;
@@ -176,7 +190,8 @@ export class MessageRepository {
       this.#insert.run({
         id, conversationId, role: 'assistant', content: '', status: 'streaming',
         modelPath: input.modelPath, modelName: input.modelName, modelHash: input.modelHash ?? null,
-        backend: input.backend ?? null, samplingJson: JSON.stringify(input.sampling), alternativeOf: input.alternativeOf ?? null, at,
+        backend: input.backend ?? null, samplingJson: JSON.stringify(input.sampling), alternativeOf: input.alternativeOf ?? null,
+        citationsJson: input.citations && input.citations.length > 0 ? JSON.stringify(input.citations) : null, at,
       });
       return id;
     });

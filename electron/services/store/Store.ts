@@ -52,6 +52,14 @@ export class Store {
   readonly #db: Database.Database;
   readonly #readConversation: Database.Transaction<(id: string) => ConversationRecord>;
 
+  /**
+   * The connection itself, for services that keep their own tables in the same file (the document library's index,
+   * electron/services/retrieval). Their tables come from this store's migrations, so one file stays one schema.
+   */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
   private constructor(db: Database.Database, file: string, now: () => number) {
     this.#db = db;
     this.file = file;
@@ -62,6 +70,7 @@ export class Store {
     this.#readConversation = db.transaction((id: string) => ({
       ...this.conversations.get(id),
       messages: this.messages.listByConversation(id),
+      documentIds: this.conversations.documentIds(id),
     }));
   }
 
@@ -141,6 +150,11 @@ export class Store {
   }
 
   /** With its messages in order. Throws AppError('CONVERSATION_NOT_FOUND'). */
+  /** Throws AppError 'CONVERSATION_NOT_FOUND', or a foreign-key error for an unknown document (check first). */
+  setConversationDocuments(conversationId: string, documentIds: readonly string[]): void {
+    this.#db.transaction(() => this.conversations.setDocuments(conversationId, documentIds)).immediate();
+  }
+
   getConversation(id: string): ConversationRecord {
     return this.#readConversation(id);
   }

@@ -1,3 +1,4 @@
+import type { Citation } from '../../shared/documents';
 import type { GenerationStats, MessageStatus, SamplingSettings } from '../../shared/records';
 
 /** Every field optional, recursively; arrays and null are replaced whole. */
@@ -19,6 +20,8 @@ export interface StartAssistantMessageInput {
   sampling: SamplingSettings;
   /** Set when this answer regenerates the question of another assistant message (an alternative to compare). */
   alternativeOf?: string | null;
+  /** The report passages given to the model, as the answer cites them. */
+  citations?: Citation[];
 }
 
 /** The streamed text so far; each field is the full text, not a delta. */
