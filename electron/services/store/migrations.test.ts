@@ -22,7 +22,7 @@ describe('migrations', () => {
     const db = new Database(tmp.file);
     expect(db.pragma('user_version', { simple: true })).toBe(schemaVersion);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['conversations', 'messages', 'settings']);
+    expect(tables).toEqual(expect.arrayContaining(['conversations', 'messages', 'settings', 'documents', 'chunks', 'conversation_documents']));
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").pluck().all();
     expect(indexes).toEqual(expect.arrayContaining(['conversations_by_updated_at', 'messages_by_conversation_seq']));
     expect(migrate(db)).toEqual({ from: schemaVersion, to: schemaVersion });
