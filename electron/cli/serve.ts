@@ -1,5 +1,6 @@
 /** `dianjin serve`: the workbench in a browser, and the API, on 127.0.0.1 behind a token. */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { startApiServer } from '../server/ApiServer';
 import { builtRendererDir } from './runtime';
 import { createCliServices } from './services';
@@ -16,7 +17,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
   if (token.length < 8 || !/^[\w.~-]+$/.test(token)) throw new Error('The token must be at least 8 characters of letters, digits, "-", "_", "." or "~".');
   const services = await createCliServices('browser', { ...(options.model ? { modelPath: options.model } : {}), preloadModel: true });
   const staticDir = builtRendererDir();
-  const server = await startApiServer({ dispatcher: services.dispatcher, token, port: options.port, staticDir });
+  const server = await startApiServer({ dispatcher: services.dispatcher, token, port: options.port, staticDir, uploadDir: path.join(services.paths.dataDir, 'uploads') });
   const url = `${server.url}?token=${encodeURIComponent(token)}`;
   if (options.json) {
     process.stdout.write(JSON.stringify({ url, port: server.port, token, dataDir: services.paths.dataDir, pid: process.pid }) + '\n');

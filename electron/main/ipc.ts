@@ -190,9 +190,23 @@ export function bindIpc({ dispatcher, isAppWebContents }: IpcBindingOptions): ()
     return result.canceled ? null : (result.filePaths[0] ?? null);
   });
 
+  ipcMain.handle(ipcChannels.pickDocumentFiles, async (event): Promise<string[]> => {
+    const contents = trustedSender(event, ipcChannels.pickDocumentFiles);
+    if (!contents) throw new Error('This request did not come from the DianJin Workbench window.');
+    const options: OpenDialogOptions = {
+      title: 'Add reports',
+      properties: ['openFile', 'multiSelections', 'dontAddToRecent'],
+      filters: [{ name: 'Reports', extensions: ['pdf', 'docx', 'xlsx', 'csv', 'html', 'htm', 'txt', 'md'] }],
+    };
+    const window = BrowserWindow.fromWebContents(contents);
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? [] : result.filePaths;
+  });
+
   return () => {
     for (const channel of callChannels) ipcMain.removeHandler(channel);
     ipcMain.removeHandler(ipcChannels.pickModelFile);
+    ipcMain.removeHandler(ipcChannels.pickDocumentFiles);
     ipcMain.off(ipcChannels.streamStart, onStreamStart);
     ipcMain.off(ipcChannels.streamCancel, onStreamCancel);
     for (const id of [...scopes.keys()]) endScope(id, 'the app is shutting down');

@@ -75,7 +75,7 @@ describe.skipIf(!built)('built main process on the Electron stand-in', () => {
   });
 
   it('exposes the bridge through the preload and answers over IPC', () => {
-    expect(run.result.bridgeKeys).toEqual(['api', 'host', 'pathForFile', 'pickModelFile']);
+    expect(run.result.bridgeKeys).toEqual(['api', 'host', 'pathForFile', 'pickDocumentFiles', 'pickModelFile']);
     expect(run.result.apiMethods).toEqual([...methodNames].sort());
     expect(run.result.info).toMatchObject({ ok: true, value: { host: 'electron', dataDir: path.resolve(dataDir) } });
   });

@@ -103,6 +103,10 @@ const bridge: DianjinBridge = {
     const picked: unknown = await ipcRenderer.invoke(ipcChannels.pickModelFile);
     return typeof picked === 'string' ? picked : null;
   },
+  async pickDocumentFiles() {
+    const picked: unknown = await ipcRenderer.invoke(ipcChannels.pickDocumentFiles);
+    return Array.isArray(picked) ? picked.filter((p): p is string => typeof p === 'string') : [];
+  },
   pathForFile(file) {
     try {
       return webUtils.getPathForFile(file);

@@ -1,5 +1,5 @@
 /** The real HTTP/WS server over real services (tiny model, temp SQLite): token, host checks, calls, streams. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ beforeAll(async () => {
   mkdirSync(path.join(statics.dir, 'assets'));
   writeFileSync(path.join(statics.dir, 'index.html'), '<!doctype html><title>ok</title>');
   writeFileSync(path.join(statics.dir, 'assets', 'app.js'), 'console.log(1)');
-  server = await startApiServer({ dispatcher: services.dispatcher, token, port: 0, staticDir: statics.dir });
+  server = await startApiServer({ dispatcher: services.dispatcher, token, port: 0, staticDir: statics.dir, uploadDir: path.join(statics.dir, 'uploads') });
 });
 afterAll(async () => {
   await server.close();
@@ -134,5 +134,18 @@ describe('ApiServer', () => {
       ws.on('open', () => reject(new Error('should not open')));
       ws.on('error', resolve);
     })).resolves.toBeTruthy();
+  });
+
+  it('takes browser uploads into its upload folder only, behind the token', async () => {
+    const body = '年报 annual report';
+    expect((await request({ path: '/api/upload?name=a.txt', method: 'POST', body })).status).toBe(401);
+    const res = await request({ path: `/api/upload?name=${encodeURIComponent('../../年报.txt')}`, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body });
+    const envelope = JSON.parse(res.body) as { ok: boolean; value: { path: string; sizeBytes: number } };
+    expect(envelope.ok).toBe(true);
+    expect(envelope.value.path.startsWith(path.join(statics.dir, 'uploads') + path.sep)).toBe(true);
+    expect(path.basename(envelope.value.path)).toBe('年报.txt');
+    expect(readFileSync(envelope.value.path, 'utf8')).toBe(body);
+    const noName = await request({ path: '/api/upload', method: 'POST', headers: { authorization: `Bearer ${token}` }, body });
+    expect(JSON.parse(noName.body)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 });

@@ -9,11 +9,12 @@
  *   accepts the cookie (no CSRF), only the bearer token / WS query token. Host and Origin are checked against
  *   loopback names to stop DNS-rebinding and cross-site WebSocket use.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual, createHash, randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { serializeError, type ErrorCode } from '../shared/errors';
@@ -26,6 +27,11 @@ export interface ApiServerOptions {
   port?: number;
   /** The built renderer (dist/renderer); null serves the API only. */
   staticDir: string | null;
+  /**
+   * Where browser uploads go (the browser has no file paths: it uploads a dropped report, then adds the returned
+   * server path to the library). null refuses uploads.
+   */
+  uploadDir?: string | null;
   /** Extra routes tried before the built-in ones (e.g. the OpenAI-compatible API). Return true when handled. */
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<boolean> | boolean;
 }
@@ -144,6 +150,46 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
+const maxUploadBytes = 512 * 1024 * 1024;
+
+/** Streams a browser upload to `<uploadDir>/<uuid>/<name>`; answers the server path to hand to docs.add. */
+async function receiveUpload(req: http.IncomingMessage, url: URL, uploadDir: string | null): Promise<Envelope<unknown>> {
+  if (!uploadDir) return { ok: false, error: { code: 'INVALID_INPUT', message: 'This server does not accept uploads.' } };
+  const rawName = url.searchParams.get('name') ?? '';
+  // Keep the name readable (Chinese included) but never a path: no separators, no leading dots, bounded length.
+  const name = [...path.basename(rawName.replace(/\\/g, '/'))]
+    .map((char) => (char.charCodeAt(0) < 0x20 || '<>:"|?*'.includes(char) ? '_' : char))
+    .join('')
+    .replace(/^\.+/, '')
+    .slice(0, 200);
+  if (!name) return { ok: false, error: { code: 'INVALID_INPUT', message: 'Upload needs ?name=<file name>.' } };
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > maxUploadBytes) {
+    return { ok: false, error: { code: 'DOCUMENT_TOO_LARGE', message: `${name} is larger than 512 MB; split it into parts.` } };
+  }
+  const dir = path.join(uploadDir, randomUUID());
+  await mkdir(dir, { recursive: true });
+  const target = path.join(dir, name);
+  let size = 0;
+  try {
+    await pipeline(
+      req,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          size += chunk.length;
+          if (size > maxUploadBytes) throw Object.assign(new Error(`${name} is larger than 512 MB; split it into parts.`), { code: 'DOCUMENT_TOO_LARGE' });
+          yield chunk;
+        }
+      },
+      createWriteStream(target),
+    );
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    return { ok: false, error: serializeError(error) };
+  }
+  return { ok: true, value: { path: target, sizeBytes: size } };
+}
+
 export async function startApiServer(options: ApiServerOptions): Promise<RunningServer> {
   const { dispatcher, token } = options;
   let port = options.port ?? 0;
@@ -205,6 +251,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         return sendEnvelope(res, { ok: false, error: serializeError(error) });
       }
       return sendEnvelope(res, await dispatcher.callEnveloped(method, input, { signal: controller.signal, host: 'browser' }));
+    }
+    if (url.pathname === '/api/upload') {
+      if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Use POST to upload.' } });
+      if (!tokensEqual(bearer(req), token)) return unauthorized(res, false);
+      return sendEnvelope(res, await receiveUpload(req, url, options.uploadDir ?? null));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Method not allowed.' } });
     return serveStatic(req, res, url);

@@ -21,6 +21,8 @@ export interface DianjinBridge {
   readonly api: BridgeApi;
   /** Native "Open GGUF…" dialog; resolves null when cancelled. */
   pickModelFile(): Promise<string | null>;
+  /** Native "Add reports…" dialog (PDF, DOCX, XLSX, CSV, HTML, TXT, MD; several files); resolves [] when cancelled. */
+  pickDocumentFiles(): Promise<string[]>;
   /** The filesystem path of a dropped File (Electron's webUtils.getPathForFile). */
   pathForFile(file: File): string;
 }
@@ -32,6 +34,7 @@ export const ipcChannels = {
   streamCancel: 'api:stream:cancel',
   streamEvent: 'api:stream:event',
   pickModelFile: 'dialog:pick-model-file',
+  pickDocumentFiles: 'dialog:pick-document-files',
 } as const;
 
 /** Messages on ipcChannels.streamEvent. */
