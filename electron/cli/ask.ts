@@ -14,6 +14,7 @@ export interface AskOptions {
   ctx?: number;
   gpu?: GpuChoice;
   conversation?: string;
+  doc?: string[];
 }
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -61,6 +62,7 @@ export async function runAsk(question: string, options: AskOptions): Promise<num
       question,
       ...(options.model ? { modelPath: options.model } : {}),
       ...(options.conversation ? { conversationId: options.conversation } : {}),
+      ...(options.doc && options.doc.length > 0 ? { documentIds: options.doc } : {}),
       sampling: {
         ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
         ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
@@ -83,6 +85,7 @@ export async function runAsk(question: string, options: AskOptions): Promise<num
       onChunk(next.value as ChatChunk);
     }
     write('\n');
+    if (record.citations.length > 0) write(dim(`\nSources: ${record.citations.map((c) => `[${c.n}] ${c.fileName} p.${c.page}`).join('; ')}\n`));
     const model = services.inference.status.model;
     if (options.json) {
       process.stdout.write(
@@ -104,6 +107,7 @@ export async function runAsk(question: string, options: AskOptions): Promise<num
           conversationId: record.conversationId,
           messageId: record.id,
           error: record.errorCode ? { code: record.errorCode, message: record.errorMessage } : null,
+          citations: record.citations.map(({ n, documentId, fileName, page }) => ({ n, documentId, fileName, page })),
           check: summarizeCheck(question, record),
         }) + '\n',
       );

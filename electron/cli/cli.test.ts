@@ -1,6 +1,6 @@
 /** The real `dianjin` command (built bundle, real inference process, temp DIANJIN_HOME). */
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -110,5 +110,38 @@ describe('dianjin trace check', () => {
     expect(result.stdout).toMatch(/should be 94/);
     expect(result.stdout).toMatch(/2 traces checked, 1 wrong calculations/);
     expectCleanError(dianjin(['trace', 'check', path.join(home.dir, 'none.jsonl')]), /No file at/);
+  });
+});
+
+describe('dianjin docs', () => {
+  it('adds reports (a bad one reported, the rest added), lists, searches with pages, asks with --doc, removes', async () => {
+    const { writeDocumentFixtures } = await import('../testing/documentFixtures');
+    const fixtures = path.join(home.dir, 'fixtures');
+    mkdirSync(fixtures, { recursive: true });
+    const files = await writeDocumentFixtures(fixtures);
+    const added = dianjin(['docs', 'add', '--json', files.pdf, files.empty, files.html]);
+    expect(added.code).toBe(1);
+    expect(added.stderr).toMatch(/empty\.txt|empty/);
+    const batch = JSON.parse(added.stdout.trim().split('\n').at(-1)!) as { added: { id: string; format: string }[]; failed: { error: { code: string } }[] };
+    expect(batch.added.map((d) => d.format)).toEqual(['pdf', 'html']);
+    expect(batch.failed[0]!.error.code).toBe('DOCUMENT_EMPTY');
+
+    const list = dianjin(['docs', 'list', '--json']);
+    expect((JSON.parse(list.stdout.trim().split('\n').at(-1)!) as unknown[]).length).toBe(2);
+    const search = dianjin(['docs', 'search', '--json', '--top', '3', 'net income']);
+    const result = JSON.parse(search.stdout.trim().split('\n').at(-1)!) as { hits: { fileName: string; page: number; text: string }[]; mode: string };
+    expect(result.hits.length).toBeGreaterThan(0);
+    expect(result.hits[0]!.page).toBeGreaterThanOrEqual(1);
+    expect(dianjin(['docs', 'search', 'net income']).stdout).toMatch(/page \d+/);
+
+    const pdfId = batch.added[0]!.id;
+    const asked = dianjin(['ask', '--model', tinyModel, '--json', '--max-tokens', '8', '--threads', '1', '--doc', pdfId, 'What was net income?']);
+    expect(asked.code, asked.stderr).toBe(0);
+    const answer = JSON.parse(asked.stdout.trim().split('\n').at(-1)!) as { citations: { n: number; documentId: string; page: number }[] };
+    expect(answer.citations[0]).toMatchObject({ n: 1, documentId: pdfId });
+
+    expect(dianjin(['docs', 'rm', pdfId]).code).toBe(0);
+    expectCleanError(dianjin(['docs', 'rm', pdfId]), /not|no /i);
+    expectCleanError(dianjin(['ask', '--model', tinyModel, '--doc', 'nope', 'Hi']), /no longer in the library/i);
   });
 });

@@ -7,6 +7,7 @@ import { serializeError } from '../shared/errors';
 import { runAsk } from './ask';
 import { runServe } from './serve';
 import { runTraceCheck } from './trace';
+import { runDocsAdd, runDocsList, runDocsRemove, runDocsSearch } from './docs';
 import { packageVersion } from './runtime';
 
 function intArg(name: string, min: number, max: number) {
@@ -55,6 +56,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--ctx <n>', 'context size in tokens', intArg('--ctx', 256, 262144))
     .addOption(new Option('--gpu <backend>', 'GPU backend').choices(['auto', 'off', 'cuda', 'metal', 'vulkan']))
     .option('--conversation <id>', 'continue a saved conversation')
+    .option('--doc <id>', 'answer from this library document, with citations (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .action(async (words: string[], opts) => {
       process.exitCode = await runAsk(words.join(' '), opts);
     });
@@ -68,6 +70,39 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print {url, port, token} as one JSON line once listening')
     .action(async (opts) => {
       await runServe(opts);
+    });
+
+  const docs = program.command('docs').description('The report library: add, list, search and remove reports (PDF, DOCX, XLSX, CSV, HTML, TXT, MD).');
+  docs
+    .command('add')
+    .description('Add reports to the library (progress on stderr); a bad file is reported and the rest still go in.')
+    .argument('<files...>', 'report files')
+    .option('--json', 'print the batch result as one JSON object on the last line')
+    .action(async (files: string[], opts) => {
+      process.exitCode = await runDocsAdd(files, opts);
+    });
+  docs
+    .command('list')
+    .description('List the reports in the library.')
+    .option('--json', 'print a JSON array')
+    .action(async (opts) => {
+      process.exitCode = await runDocsList(opts);
+    });
+  docs
+    .command('search')
+    .description('Search the library (English and Chinese); each hit with its document, page and text.')
+    .argument('<query...>', 'what to look for')
+    .option('--json', 'print the result as one JSON object')
+    .option('--top <n>', 'most hits', intArg('--top', 1, 100), 10)
+    .action(async (words: string[], opts) => {
+      process.exitCode = await runDocsSearch(words.join(' '), opts);
+    });
+  docs
+    .command('rm')
+    .description('Remove a report from the library.')
+    .argument('<id>', 'document id (see `docs list`)')
+    .action(async (id: string) => {
+      process.exitCode = await runDocsRemove(id);
     });
 
   const trace = program.command('trace').description('Check reasoning traces (arithmetic, sources, answer consistency).');
