@@ -140,6 +140,13 @@ describe('dianjin docs', () => {
     const answer = JSON.parse(asked.stdout.trim().split('\n').at(-1)!) as { citations: { n: number; documentId: string; page: number }[] };
     expect(answer.citations[0]).toMatchObject({ n: 1, documentId: pdfId });
 
+    // Meaning search: set an embedding model and build the vectors; search becomes hybrid.
+    const embedded = dianjin(['docs', 'embed', '--model', tinyModel, '--json']);
+    expect(embedded.code, embedded.stderr).toBe(0);
+    expect(JSON.parse(embedded.stdout.trim().split('\n').at(-1)!)).toEqual({ embedded: 2, failed: 0 });
+    const hybrid = JSON.parse(dianjin(['docs', 'search', '--json', 'net income']).stdout.trim().split('\n').at(-1)!) as { mode: string };
+    expect(hybrid.mode).toBe('hybrid');
+
     expect(dianjin(['docs', 'rm', pdfId]).code).toBe(0);
     expectCleanError(dianjin(['docs', 'rm', pdfId]), /not|no /i);
     expectCleanError(dianjin(['ask', '--model', tinyModel, '--doc', 'nope', 'Hi']), /no longer in the library/i);

@@ -2,6 +2,7 @@
  * `dianjin docs add|list|search|rm`: the report library from a terminal (same DIANJIN_HOME as the app).
  * Progress goes to stderr; --json puts one JSON value on the last stdout line.
  */
+import path from 'node:path';
 import type { AppServices } from '../services/app';
 import type { DocumentSummary, IngestBatchResult, IngestProgress, SearchResult } from '../shared/documents';
 import { createCliServices } from './services';
@@ -97,5 +98,31 @@ export async function runDocsRemove(id: string): Promise<number> {
     await services.dispatcher.call('docs.remove', { id }, ctx(new AbortController().signal));
     process.stderr.write(`removed ${id}\n`);
     return 0;
+  });
+}
+
+/** Sets the embedding model (optional) and builds meaning-search vectors for documents that have none. */
+export async function runDocsEmbed(options: { model?: string; json?: boolean }): Promise<number> {
+  return withServices(async (services) => {
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      if (options.model) await services.dispatcher.call('settings.update', { embeddingModelPath: path.resolve(options.model) }, ctx(controller.signal));
+      const iterator = services.dispatcher.stream('docs.embed', {}, ctx(controller.signal));
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) {
+          const result = next.value as { embedded: number; failed: number };
+          process.stderr.write(`${result.embedded} document${result.embedded === 1 ? '' : 's'} embedded${result.failed ? `, ${result.failed} failed` : ''}.\n`);
+          if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
+          return result.failed > 0 ? 1 : 0;
+        }
+        const p = next.value as IngestProgress;
+        if (p.phase === 'done' || p.phase === 'failed') process.stderr.write(`${p.fileName}: ${p.phase === 'done' ? 'embedded' : 'failed'}\n`);
+      }
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
   });
 }

@@ -7,7 +7,7 @@ import { serializeError } from '../shared/errors';
 import { runAsk } from './ask';
 import { runServe } from './serve';
 import { runTraceCheck } from './trace';
-import { runDocsAdd, runDocsList, runDocsRemove, runDocsSearch } from './docs';
+import { runDocsAdd, runDocsEmbed, runDocsList, runDocsRemove, runDocsSearch } from './docs';
 import { packageVersion } from './runtime';
 
 function intArg(name: string, min: number, max: number) {
@@ -96,6 +96,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('--top <n>', 'most hits', intArg('--top', 1, 100), 10)
     .action(async (words: string[], opts) => {
       process.exitCode = await runDocsSearch(words.join(' '), opts);
+    });
+  docs
+    .command('embed')
+    .description('Build meaning-search vectors for the library with a GGUF embedding model (hybrid search).')
+    .option('-m, --model <path>', 'set the embedding model first (saved in settings)')
+    .option('--json', 'print {embedded, failed} as one JSON object')
+    .action(async (opts) => {
+      process.exitCode = await runDocsEmbed(opts);
     });
   docs
     .command('rm')

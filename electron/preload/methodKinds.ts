@@ -25,6 +25,7 @@ export const methodKinds: MethodKinds = {
   'chat.stop': 'call',
   'docs.add': 'stream',
   'docs.list': 'call',
+  'docs.embed': 'stream',
   'docs.get': 'call',
   'docs.page': 'call',
   'docs.remove': 'call',

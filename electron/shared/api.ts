@@ -157,6 +157,7 @@ export const SettingsPatch = z
     theme: ThemeChoice,
     language: LanguageChoice,
     modelPath: z.string().nullable(),
+    embeddingModelPath: z.string().trim().min(1).max(4096).nullable(),
   })
   .partial()
   .strict();
@@ -189,6 +190,8 @@ export const api = {
   /** Adds files to the report library (server-side paths; the browser uploads first). Progress per page; cancel the stream to stop. */
   'docs.add': stream<IngestProgress, IngestBatchResult>()(z.object({ paths: z.array(filePath).min(1).max(200) }).strict()),
   'docs.list': call<DocumentSummary[]>()(empty),
+  /** Builds meaning-search vectors for documents that have none (after choosing an embedding model). */
+  'docs.embed': stream<IngestProgress, { embedded: number; failed: number }>()(empty),
   'docs.get': call<DocumentSummary>()(z.object({ id }).strict()),
   /** One page's text and tables, for the page view a citation opens. */
   'docs.page': call<DocumentPageView>()(z.object({ id, page: z.number().int().min(1).max(100_000) }).strict()),

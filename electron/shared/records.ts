@@ -41,6 +41,8 @@ export const AppSettings = z.object({
   language: LanguageChoice,
   /** The model used for new questions; null until the user picks one. */
   modelPath: z.string().nullable(),
+  /** A GGUF embedding model for meaning search in the report library; null = keyword search only. */
+  embeddingModelPath: z.string().nullable(),
 });
 export type AppSettings = z.infer<typeof AppSettings>;
 
@@ -107,4 +109,5 @@ export const defaultSettings: AppSettings = {
   theme: 'system',
   language: 'system',
   modelPath: null,
+  embeddingModelPath: null,
 };

@@ -5,7 +5,7 @@
 import nodePath from 'node:path';
 import type { AppEvent, AppInfo, HostKind, InferenceStatus } from '../../shared/api';
 import type { AppSettings } from '../../shared/records';
-import type { IngestBatchResult, IngestProgress } from '../../shared/documents';
+import type { IngestProgress } from '../../shared/documents';
 import { ApiDispatcher, type ApiHandlers } from '../../shared/transport';
 import { ChatService } from '../chat/ChatService';
 import { EventHub } from '../events/EventHub';
@@ -68,8 +68,19 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     onRestarted: (reason) => events.emit({ type: 'inference.restarted', reason, interruptedMessageId: chat?.takeInterruptedMessageId() ?? null }),
   });
   const models = new ModelService({ modelsDir: paths.modelsDir, host: inference, ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}) });
-  const documents = new DocumentService({ index: new DocumentIndex(store.database) });
-  chat = new ChatService({ store, host: inference, models, events, sources: new SourcePassages(store.database, documents) });
+  let passages: SourcePassages | null = null;
+  const documents = new DocumentService({
+    index: new DocumentIndex(store.database),
+    // The embedding model chosen in Settings, run in the inference process; none set = keyword search only.
+    embedder: () => {
+      const { embeddingModelPath, load } = store.getSettings();
+      if (!embeddingModelPath) return null;
+      return { embed: (texts, signal) => inference.embed(embeddingModelPath, texts, { threads: load.threads, gpu: load.gpu, ...(signal ? { signal } : {}) }) };
+    },
+    chunkTexts: (documentId) => passages?.chunkTexts(documentId) ?? [],
+  });
+  passages = new SourcePassages(store.database, documents);
+  chat = new ChatService({ store, host: inference, models, events, sources: passages });
   const chatService = chat;
   const traces = new TraceService(store);
 
@@ -103,7 +114,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'settings.get': async () => store.getSettings(),
     'settings.update': async (patch) => {
       const before = store.getSettings();
+      // Validate a new embedding model before saving it, like the chat model.
+      if (patch.embeddingModelPath) await models.inspect(patch.embeddingModelPath, 512);
       const after = store.updateSettings(patch);
+      // Vectors of different models are not comparable: a new embedding model starts the meaning index afresh.
+      if (after.embeddingModelPath !== before.embeddingModelPath) documents.resetEmbeddings();
       if (after.modelPath && loadChanged(before, after) && inference.status.model) {
         // Threads, context size and GPU settings apply by reloading the model.
         void models.ensureLoaded(after.modelPath, after.load).catch(() => undefined);
@@ -140,8 +155,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     'chat.send': (input, ctx) => chatService.send(input, ctx),
     'chat.stop': async ({ messageId }) => ({ stopped: chatService.stop(messageId) }),
-    'docs.add': (input, ctx) => ingestStream(documents, input.paths, ctx.signal),
+    'docs.add': (input, ctx) => progressStream((onProgress) => documents.ingestMany(input.paths, { signal: ctx.signal, onProgress })),
     'docs.list': async () => documents.list(),
+    'docs.embed': (_input, ctx) => progressStream((onProgress) => documents.embedMissing({ signal: ctx.signal, onProgress })),
     'docs.get': async ({ id }) => documents.get(id),
     'docs.page': async ({ id, page }) => documents.page(id, page),
     'docs.remove': async ({ id }) => {
@@ -149,7 +165,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       events.emit({ type: 'conversations.changed' });
       return { removed: true };
     },
-    'docs.search': async ({ query, top, documentIds }) => documents.search(query, { top, ...(documentIds ? { documentIds } : {}) }),
+    'docs.search': ({ query, top, documentIds }) => documents.search(query, { top, ...(documentIds ? { documentIds } : {}) }),
     'chat.setDocuments': async ({ conversationId, documentIds }) => {
       for (const documentId of documentIds) documents.get(documentId);
       store.setConversationDocuments(conversationId, documentIds);
@@ -183,10 +199,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   };
 }
 
-/** docs.add as a stream: progress chunks while the batch runs, the batch result at the end. */
-async function* ingestStream(documents: DocumentService, paths: string[], signal: AbortSignal): AsyncGenerator<IngestProgress, IngestBatchResult, void> {
+/** Long library work as a stream: progress chunks while it runs, its result at the end. */
+async function* progressStream<T>(run: (onProgress: (progress: IngestProgress) => void) => Promise<T>): AsyncGenerator<IngestProgress, T, void> {
   const progress = new AsyncChannel<IngestProgress>();
-  const done = documents.ingestMany(paths, { signal, onProgress: (p) => progress.push(p) }).finally(() => progress.close());
+  const done = run((p) => progress.push(p)).finally(() => progress.close());
   for await (const p of progress) yield p;
   return await done;
 }

@@ -69,7 +69,7 @@ export class ChatService {
   }
 
   /** The passages for a question about documents, within what the context has left after the conversation. */
-  private selectSources(question: string, documentIds: readonly string[], contextSize: number, maxTokens: number, turns: ChatTurn[]): SourceSelection {
+  private selectSources(question: string, documentIds: readonly string[], contextSize: number, maxTokens: number, turns: ChatTurn[]): Promise<SourceSelection> {
     const { sources } = this.options;
     if (!sources) throw new AppError('INVALID_INPUT', 'Documents cannot be attached here: the report library is not available.');
     const conversationTokens = turns.reduce((sum, turn) => sum + estimateTokens(turn.content) + 8, 0);
@@ -107,7 +107,7 @@ export class ChatService {
 
     // Documents: the ones asked for (checked before anything is saved), else the conversation's attachments.
     const documentIds = input.documentIds ?? (regenerating ? store.getConversation(regenerating.question.conversationId).documentIds : (existing?.documentIds ?? []));
-    const selection = documentIds.length > 0 ? this.selectSources(question, documentIds, model.contextSize, sampling.maxTokens, turns) : null;
+    const selection = documentIds.length > 0 ? await this.selectSources(question, documentIds, model.contextSize, sampling.maxTokens, turns) : null;
     if (selection) turns.unshift({ role: 'system', content: sourcesSystemPrompt(selection.citations) });
 
     const conversationId = regenerating?.question.conversationId ?? existing?.id ?? store.createConversation('').id;

@@ -84,4 +84,14 @@ describe('report library', () => {
     expect(second.result.citations.length).toBe(first.result.citations.length);
     expect(second.result.ttftMs!).toBeLessThan(first.result.ttftMs!);
   });
+
+  it('with an embedding model set, new documents get vectors and search is hybrid (keyword + meaning)', async () => {
+    await services.dispatcher.call('settings.update', { embeddingModelPath: tinyModel }, ctx());
+    const { result } = await stream<IngestBatchResult>('docs.add', { paths: [files.md] });
+    expect(result.added[0]!.embedded).toBe(true);
+    const search = (await services.dispatcher.call('docs.search', { query: 'revenue', documentIds: [result.added[0]!.id] }, ctx())) as SearchResult;
+    expect(search.mode).toBe('hybrid');
+    expect(search.hits.some((h) => h.matchedBy.includes('vector'))).toBe(true);
+    await expect(services.dispatcher.call('settings.update', { embeddingModelPath: files.txt }, ctx())).rejects.toMatchObject({ code: 'MODEL_NOT_GGUF' });
+  });
 });

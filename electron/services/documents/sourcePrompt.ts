@@ -45,11 +45,17 @@ export class SourcePassages {
     db: Database,
     private readonly documents: DocumentService,
   ) {
+    // Structural: the library's chunks table (migration 3), read in reading order.
     this.#chunks = db.prepare('SELECT id, page, seq, table_index, text FROM chunks WHERE document_id = ? ORDER BY seq');
   }
 
   /** Picks the passages for a question about `documentIds` within `budgetTokens`. */
-  select(question: string, documentIds: readonly string[], budgetTokens: number): SourceSelection {
+  /** A document's chunk texts in reading order (what gets embedded). */
+  chunkTexts(documentId: string): string[] {
+    return this.#chunks.all(documentId).map((row) => row.text);
+  }
+
+  async select(question: string, documentIds: readonly string[], budgetTokens: number): Promise<SourceSelection> {
     const docs = documentIds.map((id) => this.documents.get(id));
     const byDoc = new Map(docs.map((d) => [d.id, d]));
     const all = docs.flatMap((doc) => this.#chunks.all(doc.id).map((row) => ({ doc, row })));
@@ -57,7 +63,7 @@ export class SourcePassages {
     if (total <= budgetTokens) {
       return { mode: 'full', tokens: total, citations: all.map(({ doc, row }, i) => toCitation(i + 1, doc, row)) };
     }
-    const hits = this.documents.search(question, { top: 40, documentIds: [...documentIds] }).hits;
+    const hits = (await this.documents.search(question, { top: 40, documentIds: [...documentIds] })).hits;
     const chosen: { doc: DocumentSummary; row: ChunkRow }[] = [];
     let tokens = 0;
     for (const hit of hits) {

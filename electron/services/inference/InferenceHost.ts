@@ -213,6 +213,24 @@ export class InferenceHost {
     }
   }
 
+  /**
+   * Embeds texts with an embedding GGUF in the inference process (loaded on first use and kept). Runs between
+   * generations: the inference process does one thing at a time.
+   */
+  async embed(modelPath: string, texts: string[], options: { threads: number; gpu: LoadSettings['gpu']; signal?: AbortSignal }): Promise<{ model: string; vectors: Float32Array[] }> {
+    await this.start();
+    const requestId = randomUUID();
+    const onAbort = () => this.child?.send({ type: 'abort', requestId } satisfies HostToWorker);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const reply = await this.request({ type: 'embed', requestId, modelPath, texts, threads: options.threads, gpu: options.gpu });
+      if (reply.type !== 'embedded') throw new AppError('INTERNAL', `Unexpected reply from the inference process: ${reply.type}.`);
+      return { model: reply.model, vectors: reply.vectors };
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     const child = this.child;

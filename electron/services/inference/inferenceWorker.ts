@@ -10,6 +10,7 @@ import {
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
+  type LlamaEmbeddingContext,
   type LlamaModel,
 } from 'node-llama-cpp';
 import { AppError, serializeError } from '../../shared/errors';
@@ -48,6 +49,8 @@ interface Loaded {
 const llamaByGpu = new Map<GpuChoice, Promise<Llama>>();
 let loaded: Loaded | null = null;
 const running = new Map<string, AbortController>();
+/** The embedding model for report search, kept loaded beside the chat model. */
+let embedder: { path: string; name: string; model: LlamaModel; context: LlamaEmbeddingContext; contextSize: number } | null = null;
 /** One operation at a time: llama.cpp contexts are not re-entrant. */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -258,6 +261,39 @@ async function generate(requestId: string, turns: ChatTurn[], sampling: Sampling
   }
 }
 
+async function embed(requestId: string, modelPath: string, texts: string[], threads: number, gpu: GpuChoice, signal: AbortSignal): Promise<void> {
+  if (embedder?.path !== modelPath) {
+    if (embedder) {
+      await embedder.context.dispose();
+      await embedder.model.dispose();
+      embedder = null;
+    }
+    const llama = await llamaFor(gpu);
+    recentLogs.length = 0;
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({ modelPath, gpuLayers: llama.gpu === false ? 0 : 'auto' });
+    } catch (error) {
+      throw await classifyLoadError(error, modelPath);
+    }
+    const resolvedThreads = threads > 0 ? threads : defaultThreadCount({ cpuMathCores: llama.cpuMathCores, availableParallelism: os.availableParallelism() });
+    const contextSize = Math.min(2048, model.trainContextSize || 2048);
+    const context = await model.createEmbeddingContext({ contextSize, threads: resolvedThreads });
+    embedder = { path: modelPath, name: model.fileInfo.metadata.general?.name ?? modelPath.split(/[\\/]/).pop() ?? 'embedding model', model, context, contextSize };
+  }
+  const { context, model, name } = embedder;
+  const limit = embedder.contextSize - 8;
+  const vectors: Float32Array[] = [];
+  for (const text of texts) {
+    if (signal.aborted) throw new AppError('CANCELLED', 'Embedding was cancelled.');
+    // A passage longer than the embedding context is embedded from its beginning (chunks are ~1,000 characters).
+    const tokens = model.tokenize(text).slice(0, limit);
+    const embedding = await context.getEmbeddingFor(tokens.length > 0 ? tokens : model.tokenize(' '));
+    vectors.push(Float32Array.from(embedding.vector));
+  }
+  post({ type: 'embedded', requestId, model: name, vectors });
+}
+
 function handle(message: HostToWorker): void {
   if (message.type === 'abort') {
     running.get(message.requestId)?.abort();
@@ -274,6 +310,8 @@ function handle(message: HostToWorker): void {
         return post({ type: 'unloaded', requestId: message.requestId });
       case 'generate':
         return generate(message.requestId, message.turns, message.sampling, controller.signal);
+      case 'embed':
+        return embed(message.requestId, message.modelPath, message.texts, message.threads, message.gpu, controller.signal);
     }
   };
   queue = queue

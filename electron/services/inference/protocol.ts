@@ -10,6 +10,8 @@ export interface ChatTurn {
 export type HostToWorker =
   | { type: 'load'; requestId: string; modelPath: string; load: LoadSettings }
   | { type: 'generate'; requestId: string; turns: ChatTurn[]; sampling: SamplingSettings }
+  /** Embeds texts with an embedding model (loaded once and kept beside the chat model). */
+  | { type: 'embed'; requestId: string; modelPath: string; texts: string[]; threads: number; gpu: LoadSettings['gpu'] }
   | { type: 'abort'; requestId: string }
   | { type: 'unload'; requestId: string };
 
@@ -34,6 +36,7 @@ export type WorkerToHost =
   /** Generated text since the last message (coalesced: at most one message per flush interval). */
   | { type: 'text'; requestId: string; text: string; completionTokens: number }
   | { type: 'done'; requestId: string; stats: GenerationStats; stopReason: StopReason }
+  | { type: 'embedded'; requestId: string; model: string; vectors: Float32Array[] }
   | { type: 'error'; requestId: string; error: SerializedError };
 
 /** Text is coalesced for this long in the inference process before it crosses the process boundary. */

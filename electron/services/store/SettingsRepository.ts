@@ -14,6 +14,7 @@ export const AppSettingsPatch = z.strictObject({
   theme: ThemeChoice.optional(),
   language: LanguageChoice.optional(),
   modelPath: z.string().nullable().optional(),
+  embeddingModelPath: z.string().nullable().optional(),
 });
 export type AppSettingsPatch = DeepPartial<AppSettings>;
 
