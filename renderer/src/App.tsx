@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { appStore, conversationsStore, modelsStore, startStores, useApp, useSettings } from './stores';
+import { appStore, conversationsStore, libraryStore, modelsStore, startStores, useApp, useSettings } from './stores';
 import { applyLanguage } from './i18n';
 import { host, pathForFile } from './api';
 import { isNewChatShortcut, isSettingsShortcut } from './lib/shortcuts';
@@ -12,6 +12,9 @@ import { TokenPage } from './components/common/TokenPage';
 import { ChatView } from './components/chat/ChatView';
 import { ModelView } from './components/models/ModelView';
 import { SettingsView } from './components/settings/SettingsView';
+import { LibraryView } from './components/library/LibraryView';
+import { PageView } from './components/library/PageView';
+import { isModelFileName, isReportFileName } from './lib/reportFiles';
 
 function useThemeAndLanguage() {
   const theme = useSettings((s) => s.settings?.theme ?? 'system');
@@ -46,8 +49,14 @@ function useGlobalShortcuts() {
   }, []);
 }
 
-/** Dropping a .gguf anywhere loads it (Electron); a browser cannot see the file's path, so it explains instead. */
-function useModelDrop() {
+/** Report files dropped anywhere go to the library (uploaded in a browser, by path in Electron), which opens. */
+function addDroppedReports(files: File[]) {
+  appStore.getState().setView('library');
+  void libraryStore.getState().addFiles(files);
+}
+
+/** Dropping a .gguf loads it (Electron; a browser explains instead); dropping reports adds them to the library. */
+function useFileDrop() {
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
     let depth = 0;
@@ -73,11 +82,18 @@ function useModelDrop() {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      const file = event.dataTransfer?.files[0];
-      if (!file) return;
+      const files = Array.from(event.dataTransfer?.files ?? []);
+      const reports = files.filter((f) => isReportFileName(f.name));
+      const file = files.find((f) => isModelFileName(f.name));
       const app = appStore.getState();
-      if (!file.name.toLowerCase().endsWith('.gguf')) {
-        app.pushNotice({ kind: 'warning', messageKey: 'drop.notGguf', timeoutMs: 8000 });
+      // In the library every dropped file is offered to it (it says which it cannot read); elsewhere a model wins.
+      if (app.view === 'library' && files.length > 0 && !(file && reports.length === 0)) {
+        addDroppedReports(files.filter((f) => !isModelFileName(f.name)));
+        return;
+      }
+      if (!file) {
+        if (reports.length > 0) addDroppedReports(reports);
+        else if (files.length > 0) app.pushNotice({ kind: 'warning', messageKey: 'drop.notGguf', timeoutMs: 8000 });
         return;
       }
       if (pathForFile) {
@@ -114,7 +130,7 @@ export function App() {
   useEffect(() => startStores(), []);
   useThemeAndLanguage();
   useGlobalShortcuts();
-  const dragging = useModelDrop();
+  const dragging = useFileDrop();
 
   if (unauthorized && host === 'browser') return <TokenPage reason="expired" />;
 
@@ -126,13 +142,15 @@ export function App() {
         <Notices />
         <main className="view" data-view={view}>
           {view === 'chat' && <ChatView />}
+          {view === 'library' && <LibraryView />}
           {view === 'models' && <ModelView />}
           {view === 'settings' && <SettingsView />}
         </main>
       </div>
+      <PageView />
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay">
-          <div className="drop-overlay-box">{t('drop.overlay')}</div>
+          <div className="drop-overlay-box">{view === 'library' ? t('library.dropOverlay') : t('drop.overlay')}</div>
         </div>
       )}
     </div>

@@ -33,6 +33,18 @@ export type {
   TraceStep,
 } from '../../electron/shared/inspection';
 export type { DianjinBridge, BridgeStream } from '../../electron/shared/bridge';
+export type {
+  Citation,
+  DocumentFormat,
+  DocumentPageView,
+  DocumentSummary,
+  IngestBatchResult,
+  IngestFailure,
+  IngestProgress,
+  LocatedTable,
+  SearchHit,
+  SearchResult,
+} from '../../electron/shared/documents';
 export { AppError, errorCodes, isErrorCode, serializeError, type ErrorCode, type SerializedError } from '../../electron/shared/errors';
 export {
   defaultSettings,

@@ -2,6 +2,7 @@ import './zodConfig';
 import './styles/theme.css';
 import './styles/app.css';
 import './styles/inspector.css';
+import './styles/library.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initI18n } from './i18n';

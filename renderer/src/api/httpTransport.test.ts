@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHttpTransport, type SocketLike } from './httpTransport';
+import { createHttpTransport, uploadEnvelope, type SocketLike } from './httpTransport';
 import { clientErrorKind } from './clientErrors';
 import { takeAccessToken, tokenStorageKey } from './token';
 
@@ -244,5 +244,94 @@ describe('takeAccessToken', () => {
   it('falls back to the stored token, and to null', () => {
     expect(takeAccessToken(env('http://127.0.0.1:7821/', 'kept').env)).toBe('kept');
     expect(takeAccessToken(env('http://127.0.0.1:7821/').env)).toBeNull();
+  });
+});
+
+describe('uploads', () => {
+  class FakeRequest {
+    static all: FakeRequest[] = [];
+    status = 0;
+    responseText = '';
+    upload: { onprogress: ((event: { loaded: number; total: number; lengthComputable: boolean }) => void) | null } = { onprogress: null };
+    onload: ((event: unknown) => void) | null = null;
+    onerror: ((event: unknown) => void) | null = null;
+    onabort: ((event: unknown) => void) | null = null;
+    opened: [string, string] | null = null;
+    headers: Record<string, string> = {};
+    body: Blob | null = null;
+    constructor() {
+      FakeRequest.all.push(this);
+    }
+    open(method: string, url: string) {
+      this.opened = [method, url];
+    }
+    setRequestHeader(name: string, value: string) {
+      this.headers[name] = value;
+    }
+    send(body: Blob) {
+      this.body = body;
+    }
+    abort() {
+      this.onabort?.({});
+    }
+    respond(status: number, text: string) {
+      this.status = status;
+      this.responseText = text;
+      this.onload?.({});
+    }
+  }
+
+  const uploader = () =>
+    createHttpTransport({ origin: 'http://127.0.0.1:7821', token: 'secret-token', createSocket: (url) => new FakeSocket(url), createUploadRequest: () => new FakeRequest() });
+
+  beforeEach(() => {
+    FakeRequest.all = [];
+  });
+
+  it('posts the file with the token and its name encoded, reports progress, resolves with the path', async () => {
+    const progress: [number, number][] = [];
+    const file = new Blob(['%PDF-1.7 …']);
+    const pending = uploader().upload('2024 年报 & notes.pdf', file, { onProgress: (sent, total) => progress.push([sent, total]) });
+    const request = FakeRequest.all[0]!;
+    expect(request.opened).toEqual(['POST', 'http://127.0.0.1:7821/api/upload?name=2024%20%E5%B9%B4%E6%8A%A5%20%26%20notes.pdf']);
+    expect(request.headers).toEqual({ Authorization: 'Bearer secret-token', 'Content-Type': 'application/octet-stream' });
+    expect(request.body).toBe(file);
+    request.upload.onprogress?.({ loaded: 4, total: 10, lengthComputable: true });
+    request.respond(200, JSON.stringify({ ok: true, value: { path: '/data/uploads/u1/2024 年报 & notes.pdf', sizeBytes: 10 } }));
+    expect(await pending).toEqual({ ok: true, value: { path: '/data/uploads/u1/2024 年报 & notes.pdf', sizeBytes: 10 } });
+    expect(progress).toEqual([[4, 10]]);
+  });
+
+  it('aborting the signal aborts the request and resolves as cancelled', async () => {
+    const controller = new AbortController();
+    const pending = uploader().upload('a.pdf', new Blob(['x']), { signal: controller.signal });
+    controller.abort();
+    const result = await pending;
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(clientErrorKind(result.error)).toBe('cancelled');
+  });
+});
+
+describe('uploadEnvelope', () => {
+  it('passes the server’s error envelope through (also on 4xx/5xx)', () => {
+    expect(uploadEnvelope(413, JSON.stringify({ ok: false, error: { code: 'DOCUMENT_TOO_LARGE', message: 'a.pdf is larger than 512 MB.' } }))).toEqual({
+      ok: false,
+      error: { code: 'DOCUMENT_TOO_LARGE', message: 'a.pdf is larger than 512 MB.' },
+    });
+  });
+
+  it('needs a path in a success', () => {
+    const result = uploadEnvelope(200, JSON.stringify({ ok: true, value: { sizeBytes: 3 } }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(clientErrorKind(result.error)).toBe('badResponse');
+  });
+
+  it('says what went wrong when the body is not an envelope', () => {
+    const refused = uploadEnvelope(401, '<html>Unauthorized</html>');
+    expect(refused.ok === false && refused.error.code).toBe('UNAUTHORIZED');
+    const unreachable = uploadEnvelope(0, '');
+    expect(unreachable.ok === false && clientErrorKind(unreachable.error)).toBe('serverUnreachable');
+    const garbled = uploadEnvelope(502, 'Bad gateway');
+    expect(garbled.ok === false && clientErrorKind(garbled.error)).toBe('badResponse');
   });
 });

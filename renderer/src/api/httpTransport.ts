@@ -3,6 +3,8 @@
  * - calls: `POST /api/call/<method>` with `Authorization: Bearer <token>`; the body is always an Envelope, also on 4xx/5xx;
  * - streams: one WebSocket per page (`/api/ws?token=…`), multiplexed by stream id:
  *   → `{op:'stream', id, method, input}`, `{op:'cancel', id}`; ← `{id, chunk}`…, then `{id, end: Envelope}`.
+ * - uploads (browser only; the server then ingests by path): `POST /api/upload?name=<file name>`, the file as the body,
+ *   answered with an Envelope `{ path, sizeBytes }`. XHR rather than fetch, for upload progress.
  * When the socket drops, streams in flight end with a "connection lost" error and the socket reconnects with
  * exponential backoff; streams started while it is down wait for it.
  */
@@ -10,6 +12,57 @@ import type { ApiTransport, Envelope } from '../contract';
 import { asEnvelope, clientError, failed } from './clientErrors';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** Where the server put an uploaded file (a path `docs.add` accepts). */
+export interface UploadedFile {
+  path: string;
+  sizeBytes: number;
+}
+
+export interface UploadOptions {
+  signal?: AbortSignal;
+  /** Bytes sent so far and in all, as the browser reports them. */
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+}
+
+/** The parts of XMLHttpRequest an upload uses, so tests can pass a fake. */
+export interface UploadRequestLike {
+  readonly status: number;
+  readonly responseText: string;
+  readonly upload: { onprogress: ((event: { loaded: number; total: number; lengthComputable: boolean }) => void) | null };
+  onload: ((event: unknown) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onabort: ((event: unknown) => void) | null;
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  send(body: Blob): void;
+  abort(): void;
+}
+
+/**
+ * What the server answered an upload with: its Envelope (also on 4xx/5xx), checked to hold a path; otherwise an error
+ * saying what went wrong (refused token, unexpected body).
+ */
+export function uploadEnvelope(status: number, responseText: string): Envelope<UploadedFile> {
+  let body: unknown;
+  try {
+    body = JSON.parse(responseText);
+  } catch {
+    body = undefined;
+  }
+  const envelope = asEnvelope(body);
+  if (envelope && !envelope.ok) return envelope;
+  if (envelope?.ok) {
+    const value = envelope.value as Partial<UploadedFile> | null | undefined;
+    if (value && typeof value.path === 'string' && value.path.length > 0) {
+      return { ok: true, value: { path: value.path, sizeBytes: typeof value.sizeBytes === 'number' ? value.sizeBytes : 0 } };
+    }
+    return failed(clientError('badResponse', 'The server accepted the upload but did not say where it put the file.'));
+  }
+  if (status === 401 || status === 403) return failed({ code: 'UNAUTHORIZED', message: `The server refused the access token (HTTP ${status}).` });
+  if (status === 0) return failed(clientError('serverUnreachable', 'Could not reach the DianJin server to upload.'));
+  return failed(clientError('badResponse', `The server sent an unexpected response to the upload (HTTP ${status}).`));
+}
 
 /** The parts of WebSocket used here, so tests can pass a fake. */
 export interface SocketLike {
@@ -39,11 +92,15 @@ export interface HttpTransportOptions {
   cancelGraceMs?: number;
   /** How long a stream started while the socket is not open waits for it before failing. Defaults to 5 000 ms. */
   connectWaitMs?: number;
+  /** Defaults to `new XMLHttpRequest()`. */
+  createUploadRequest?: () => UploadRequestLike;
 }
 
 export interface HttpWsTransport extends ApiTransport {
   readonly connection: ConnectionState;
   onConnectionChange(listener: (state: ConnectionState) => void): () => void;
+  /** Sends one file to the server's upload folder; resolves with where it landed (never rejects). */
+  upload(name: string, body: Blob, options?: UploadOptions): Promise<Envelope<UploadedFile>>;
   dispose(): void;
 }
 
@@ -66,6 +123,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpWsTransp
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
   const cancelGraceMs = options.cancelGraceMs ?? 15_000;
   const connectWaitMs = options.connectWaitMs ?? 5_000;
+  const createUploadRequest = options.createUploadRequest ?? (() => new XMLHttpRequest() as unknown as UploadRequestLike);
 
   const wsUrl = (() => {
     const url = new URL('/api/ws', options.origin);
@@ -245,6 +303,27 @@ export function createHttpTransport(options: HttpTransportOptions): HttpWsTransp
         );
         ensureSocket();
         flushQueue();
+      });
+    },
+
+    upload(name, body, { signal, onProgress } = {}) {
+      if (signal?.aborted) return Promise.resolve(failed(clientError('cancelled', 'Cancelled before the upload started.')));
+      return new Promise<Envelope<UploadedFile>>((resolve) => {
+        const request = createUploadRequest();
+        const onAbort = () => request.abort();
+        const finish = (envelope: Envelope<UploadedFile>) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(envelope);
+        };
+        request.open('POST', new URL(`/api/upload?name=${encodeURIComponent(name)}`, options.origin).toString());
+        request.setRequestHeader('Authorization', `Bearer ${options.token}`);
+        request.setRequestHeader('Content-Type', 'application/octet-stream');
+        request.upload.onprogress = (event) => onProgress?.(event.loaded, event.lengthComputable ? event.total : body.size);
+        request.onload = () => finish(uploadEnvelope(request.status, request.responseText));
+        request.onerror = () => finish(failed(clientError('serverUnreachable', `Could not upload ${name}: the server did not answer.`)));
+        request.onabort = () => finish(failed(clientError('cancelled', `The upload of ${name} was cancelled.`)));
+        signal?.addEventListener('abort', onAbort, { once: true });
+        request.send(body);
       });
     },
 

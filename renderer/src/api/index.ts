@@ -5,11 +5,15 @@
 import { createApiClient, type ApiClient, type ApiTransport } from '../contract';
 import type { HostKind } from '../contract';
 import { createBridgeTransport } from './bridgeTransport';
-import { createHttpTransport, type ConnectionState } from './httpTransport';
+import { createHttpTransport, type ConnectionState, type UploadedFile } from './httpTransport';
+import type { Envelope } from '../contract';
+import { uploadEach, type UploadFile, type UploadFilesOptions } from './uploads';
 import { takeAccessToken } from './token';
 import { failed } from './clientErrors';
 
-export type { ConnectionState } from './httpTransport';
+export type { ConnectionState, UploadedFile } from './httpTransport';
+
+export { uploadEach, type UploadFile, type UploadFilesOptions } from './uploads';
 
 export interface Connection {
   readonly state: ConnectionState;
@@ -19,6 +23,8 @@ export interface Connection {
 interface Wiring {
   host: HostKind;
   transport: ApiTransport;
+  /** Browser only: sending a file to the server's upload folder. */
+  upload?: UploadFile;
   /** Browser only: true when the page was opened without `?token=` and none is stored for this tab. */
   needsToken: boolean;
   connection: Connection;
@@ -42,7 +48,8 @@ function wire(): Wiring {
     },
     onChange: (listener) => transport.onConnectionChange(listener),
   };
-  return { host: 'browser', transport, needsToken: false, connection };
+  const upload: UploadFile = (file, options) => transport.upload(file.name, file, options);
+  return { host: 'browser', transport, needsToken: false, connection, upload };
 }
 
 const wiring = wire();
@@ -52,6 +59,12 @@ export const api: ApiClient = createApiClient(wiring.transport);
 export const needsToken: boolean = wiring.needsToken;
 export const connection: Connection = wiring.connection;
 
+/** Browser only (the Electron host reads files by path): uploads files for `docs.add`. */
+export const uploadFile: UploadFile | undefined = wiring.upload;
+export const uploadFiles: ((files: readonly File[], options?: UploadFilesOptions) => Promise<Envelope<UploadedFile>[]>) | undefined = wiring.upload
+  ? (files, options) => uploadEach(wiring.upload!, files, options)
+  : undefined;
+
 /** Electron only: the native "Open GGUF…" dialog. */
 export const pickModelFile: (() => Promise<string | null>) | undefined = window.dianjin
   ? () => window.dianjin!.pickModelFile()
@@ -60,3 +73,5 @@ export const pickModelFile: (() => Promise<string | null>) | undefined = window.
 export const pathForFile: ((file: File) => string) | undefined = window.dianjin
   ? (file) => window.dianjin!.pathForFile(file)
   : undefined;
+/** Electron only: the native "Add reports…" dialog (several files); [] when cancelled. */
+export const pickDocumentFiles: (() => Promise<string[]>) | undefined = window.dianjin ? () => window.dianjin!.pickDocumentFiles() : undefined;

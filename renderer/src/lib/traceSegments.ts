@@ -76,7 +76,7 @@ export function segmentStep(step: Pick<TraceStep, 'start' | 'text' | 'numbers' |
 /** What a source points at in the page: a span of the question, a number in an earlier step, or nothing. */
 export type SourceTarget =
   | { kind: 'question'; start: number; end: number }
-  | { kind: 'context'; page: number | null }
+  | { kind: 'context'; page: number | null; documentId: string | null }
   | { kind: 'step'; stepIndex: number; numberIndex: number | null; checkIndex: number | null }
   | { kind: 'unsourced' }
   | { kind: 'none' };
@@ -98,7 +98,7 @@ export function sourceTarget(result: Pick<TraceCheckResult, 'steps'>, mention: P
     case 'question':
       return { kind: 'question', start: source.start, end: source.end };
     case 'context':
-      return { kind: 'context', page: source.page ?? null };
+      return { kind: 'context', page: source.page ?? null, documentId: source.documentId ?? null };
     case 'unsourced':
       return { kind: 'unsourced' };
     case 'derived': {

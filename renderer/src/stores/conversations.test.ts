@@ -278,3 +278,46 @@ describe('conversations store: regenerating and live inspection', () => {
     expect(streams).toHaveLength(1);
   });
 });
+
+describe('conversations store: attached documents', () => {
+  it('a new conversation sends its attachments with the first question', async () => {
+    const { api, streams } = fakeApi({ 'chat.list': () => [] });
+    const store = createConversationsStore({ api, createBatcher: manualBatcher().create });
+    expect(await store.getState().setDocuments(['d1', 'd2'])).toBe(true);
+    expect(api.call).not.toHaveBeenCalledWith('chat.setDocuments', expect.anything());
+    store.getState().setDraft('Net income?');
+    void store.getState().send();
+    expect(streams[0]!.input).toEqual({ question: 'Net income?', documentIds: ['d1', 'd2'] });
+  });
+
+  it('an existing conversation saves them at once; loading one shows its own', async () => {
+    const { api, streams } = fakeApi({
+      'chat.get': () => ({ ...summary('c1', 5, 2), messages: [], documentIds: ['d9'] }),
+      'chat.setDocuments': (input) => ({ ...summary('c1', 5, 2), messages: [], documentIds: (input as { documentIds: string[] }).documentIds }),
+      'chat.list': () => [],
+    });
+    const store = createConversationsStore({ api, createBatcher: manualBatcher().create });
+    await store.getState().select('c1');
+    expect(store.getState().documentIds).toEqual(['d9']);
+    await store.getState().setDocuments(['d9', 'd3']);
+    expect(api.call).toHaveBeenCalledWith('chat.setDocuments', { conversationId: 'c1', documentIds: ['d9', 'd3'] });
+    expect(store.getState().documentIds).toEqual(['d9', 'd3']);
+    store.getState().setDraft('And revenue?');
+    void store.getState().send();
+    expect(streams[0]!.input).toEqual({ conversationId: 'c1', question: 'And revenue?' });
+  });
+
+  it('keeps the previous attachments and shows the error when saving fails', async () => {
+    const { api } = fakeApi({
+      'chat.get': () => ({ ...summary('c1', 5, 2), messages: [], documentIds: ['d1'] }),
+      'chat.setDocuments': () => {
+        throw new AppError('DOCUMENT_NOT_FOUND', 'Gone.');
+      },
+    });
+    const store = createConversationsStore({ api });
+    await store.getState().select('c1');
+    expect(await store.getState().setDocuments([])).toBe(false);
+    expect(store.getState().documentIds).toEqual(['d1']);
+    expect(store.getState().error?.code).toBe('DOCUMENT_NOT_FOUND');
+  });
+});

@@ -64,6 +64,11 @@ export interface ConversationsState {
   measures: Record<string, ReasoningMeasure>;
   /** Shown near the composer (a rejected question, a failed rename…). */
   error: SerializedError | null;
+  /**
+   * Library documents the open conversation answers from. For a conversation not started yet they are kept here and
+   * sent with its first question.
+   */
+  documentIds: string[];
 
   refreshList(): Promise<void>;
   select(id: string | null): Promise<void>;
@@ -77,6 +82,8 @@ export interface ConversationsState {
   regenerate(messageId: string, options?: RegenerateOptions): Promise<void>;
   stop(): void;
   dismissError(): void;
+  /** Attaches documents: saved on the conversation at once, or with the first question of a new one. */
+  setDocuments(documentIds: string[]): Promise<boolean>;
 }
 
 export interface ConversationsStoreDeps {
@@ -267,6 +274,7 @@ export function createConversationsStore({
       live: null,
       measures: {},
       error: null,
+      documentIds: [],
 
       async refreshList() {
         if (get().listStatus === 'idle') set({ listStatus: 'loading' });
@@ -294,14 +302,14 @@ export function createConversationsStore({
       async select(id) {
         const token = ++selectToken;
         if (id === null) {
-          set({ currentId: null, messages: [], messagesStatus: 'idle', messagesError: null, error: null });
+          set({ currentId: null, messages: [], messagesStatus: 'idle', messagesError: null, error: null, documentIds: [] });
           return;
         }
-        set({ currentId: id, messagesStatus: 'loading', messagesError: null, error: null, ...(get().currentId !== id ? { messages: [] } : {}) });
+        set({ currentId: id, messagesStatus: 'loading', messagesError: null, error: null, ...(get().currentId !== id ? { messages: [], documentIds: [] } : {}) });
         try {
           const conversation = await api.call('chat.get', { id });
           if (token !== selectToken) return;
-          set({ messages: conversation.messages, messagesStatus: 'ready', list: upsert(get().list, conversation) });
+          set({ messages: conversation.messages, messagesStatus: 'ready', list: upsert(get().list, conversation), documentIds: conversation.documentIds ?? [] });
         } catch (error) {
           onError?.(error);
           if (token !== selectToken) return;
@@ -316,7 +324,7 @@ export function createConversationsStore({
         try {
           const conversation = await api.call('chat.get', { id: currentId });
           if (token !== selectToken || get().currentId !== currentId || get().live?.conversationId === currentId) return;
-          set({ messages: conversation.messages, messagesStatus: 'ready' });
+          set({ messages: conversation.messages, messagesStatus: 'ready', documentIds: conversation.documentIds ?? [] });
         } catch (error) {
           onError?.(error);
         }
@@ -381,7 +389,10 @@ export function createConversationsStore({
           set({ error: { code: 'EMPTY_QUESTION', message: 'Type a question first.' } });
           return;
         }
-        await runChat(currentId ? { conversationId: currentId, question } : { question }, question, currentId);
+        const { documentIds } = get();
+        // A new conversation takes its attachments with the first question; an existing one already has them saved.
+        const input = currentId ? { conversationId: currentId, question } : documentIds.length > 0 ? { question, documentIds } : { question };
+        await runChat(input, question, currentId);
       },
 
       async regenerate(messageId, options = {}) {
@@ -408,6 +419,21 @@ export function createConversationsStore({
 
       dismissError() {
         set({ error: null });
+      },
+
+      async setDocuments(documentIds) {
+        const { currentId, documentIds: before } = get();
+        set({ documentIds });
+        if (currentId === null) return true;
+        try {
+          const conversation = await api.call('chat.setDocuments', { conversationId: currentId, documentIds });
+          if (get().currentId === currentId) set({ documentIds: conversation.documentIds });
+          return true;
+        } catch (error) {
+          onError?.(error);
+          if (get().currentId === currentId) set({ documentIds: before, error: toSerialized(error) });
+          return false;
+        }
       },
     };
   });

@@ -3,10 +3,11 @@
  * (selecting a model updates the status; `app.events` updates the status and the conversation list).
  */
 import { useStore } from 'zustand';
-import { api, connection } from '../api';
+import { api, connection, pathForFile, uploadFile } from '../api';
 import { createAppStore, type AppState } from './app';
 import { createConversationsStore, type ConversationsState } from './conversations';
 import { createInspectorStore, type InspectorState } from './inspector';
+import { createLibraryStore, type LibraryState } from './library';
 import { downloadText } from '../lib/download';
 import { createModelsStore, type ModelsState } from './models';
 import { createSettingsStore, type SettingsState } from './settings';
@@ -35,11 +36,19 @@ export const modelsStore = createModelsStore({
   },
 });
 
+export const libraryStore = createLibraryStore({
+  api,
+  onError: reportError,
+  ...(uploadFile ? { upload: uploadFile } : {}),
+  ...(pathForFile ? { pathForFile } : {}),
+});
+
 export const useApp = <T>(selector: (state: AppState) => T): T => useStore(appStore, selector);
 export const useSettings = <T>(selector: (state: SettingsState) => T): T => useStore(settingsStore, selector);
 export const useConversations = <T>(selector: (state: ConversationsState) => T): T => useStore(conversationsStore, selector);
 export const useModels = <T>(selector: (state: ModelsState) => T): T => useStore(modelsStore, selector);
 export const useInspector = <T>(selector: (state: InspectorState) => T): T => useStore(inspectorStore, selector);
+export const useLibrary = <T>(selector: (state: LibraryState) => T): T => useStore(libraryStore, selector);
 
 let started = false;
 
@@ -56,6 +65,7 @@ export function startStores(): () => void {
   void settingsStore.getState().load();
   void conversationsStore.getState().refreshList();
   void modelsStore.getState().refresh();
+  void libraryStore.getState().refresh();
 
   void runAppEvents(
     api,
@@ -76,7 +86,7 @@ export function startStores(): () => void {
         }
       },
       async resync() {
-        await Promise.all([appStore.getState().loadInfo(), conversationsStore.getState().refreshList(), settingsStore.getState().load()]);
+        await Promise.all([appStore.getState().loadInfo(), conversationsStore.getState().refreshList(), settingsStore.getState().load(), libraryStore.getState().refresh()]);
       },
       shouldContinue: () => !appStore.getState().unauthorized,
     },

@@ -11,6 +11,7 @@ import { formatDuration } from '../../lib/format';
 import { ReasoningPanel } from './ReasoningPanel';
 import { AnswerText } from './AnswerText';
 import { MessageStats } from './MessageStats';
+import { CitationList } from './CitationList';
 
 function StatusBadge({ message }: { message: MessageRecord }) {
   const { t } = useTranslation();
@@ -82,7 +83,8 @@ function LiveAssistantMessage({ message }: { message: MessageRecord }) {
         />
       )}
       {hasReasoning && inspecting && <InspectorPanel result={live.inspection} question={live.question} streaming messageId={message.id} />}
-      {(answering || live.answer) && <AnswerText text={live.answer} streaming />}
+      {(answering || live.answer) && <AnswerText text={live.answer} streaming citations={message.citations} />}
+      {(message.citations?.length ?? 0) > 0 && <CitationList citations={message.citations} answer={live.answer} />}
       <div className="message-stats is-live" data-testid="message-stats">
         {t('chat.stats.tokens', { count: live.completionTokens })} · {formatDuration(now - live.startedAt, i18n.language)}
         {live.stopping && ` · ${t('chat.stopping')}`}
@@ -149,7 +151,7 @@ function FinishedAssistantMessage({ message }: { message: MessageRecord }) {
         />
       )}
       {message.answer ? (
-        <AnswerText text={message.answer} />
+        <AnswerText text={message.answer} citations={message.citations} />
       ) : message.status === 'complete' ? (
         <div className="answer-text is-empty" data-testid="answer-text">
           {t('chat.emptyAnswer')}
@@ -157,6 +159,7 @@ function FinishedAssistantMessage({ message }: { message: MessageRecord }) {
       ) : streamingElsewhere ? (
         <div className="waiting">{t('chat.messageStatus.streaming')}</div>
       ) : null}
+      {(message.citations?.length ?? 0) > 0 && <CitationList citations={message.citations} answer={message.answer} />}
       <StatusBadge message={message} />
       <div className="message-footer">
         <MessageStats message={message} />

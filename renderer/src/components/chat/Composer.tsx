@@ -4,6 +4,7 @@ import { conversationsStore, useConversations } from '../../stores';
 import { registerComposer } from '../../lib/focus';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
+import { AttachDocuments, AttachedChips } from './AttachDocuments';
 
 export function Composer() {
   const { t } = useTranslation();
@@ -27,6 +28,7 @@ export function Composer() {
   return (
     <div className="composer">
       {error && <ErrorMessage error={error} onDismiss={() => conversationsStore.getState().dismissError()} className="composer-error" />}
+      <AttachedChips />
       <div className="composer-box">
         <textarea
           ref={ref}
@@ -41,6 +43,7 @@ export function Composer() {
           onKeyDown={onKeyDown}
         />
         <div className="composer-actions">
+          <AttachDocuments />
           {busy ? (
             <button
               type="button"

@@ -17,6 +17,11 @@ const paths = {
   inspect: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4M8 11l2 2 4-4',
   columns: 'M4 5h16v14H4zM12 5v14',
   download: 'M12 4v11M7 10l5 5 5-5M5 20h14',
+  library: 'M4 19V5a2 2 0 0 1 2-2h13v15H6a2 2 0 0 0-2 2zm0 0a2 2 0 0 0 2 2h13M9 7h6',
+  paperclip: 'M20 11l-8.5 8.5a5 5 0 0 1-7-7L13 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L14 7',
+  search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM20 20l-4-4',
+  chevronLeft: 'M15 6l-6 6 6 6',
+  file: 'M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8l-5-5zM14 3v5h5',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,20 +1,21 @@
 import { memo, useId, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SerializedError, TraceCheckResult } from '../../contract';
-import { inspectorStore, useInspector } from '../../stores';
+import { inspectorStore, useInspector, useLibrary } from '../../stores';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
 import { createHoverStore, InspectorContext, useHover, type InspectorContextValue } from './inspectorContext';
 import { InspectorSummary } from './InspectorSummary';
 import { QuestionView } from './QuestionView';
 import { TraceOutline, type OutlineHandle } from './TraceOutline';
-import { sourceText } from './sourceText';
+import { libraryDocumentName, sourceText } from './sourceText';
 
 /** Says where the hovered/focused number came from (the numbers point here with aria-describedby). */
 function SourceNote({ id, question }: { id: string; question: string }) {
   const { t } = useTranslation();
   const active = useHover((s) => s.active);
-  const text = active ? sourceText(t, active.target, question, active.stepIndex) : t('inspector.source.hint');
+  const documents = useLibrary((s) => s.documents);
+  const text = active ? sourceText(t, active.target, question, active.stepIndex, libraryDocumentName(documents)) : t('inspector.source.hint');
   const kind = active ? active.target.kind : 'hint';
   return (
     <div id={id} className={`source-note kind-${kind}`} data-testid="source-note" data-kind={kind} aria-live="polite">

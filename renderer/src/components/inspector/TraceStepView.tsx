@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { CalculationCheck, TraceCheckResult, TraceStep } from '../../contract';
 import { hasError, sameStep, segmentStep, sourceKind, sourceTarget } from '../../lib/traceSegments';
 import { useHover, useInspectorContext } from './inspectorContext';
-import { sourceText } from './sourceText';
+import { libraryDocumentName, sourceText } from './sourceText';
+import { libraryStore, useLibrary } from '../../stores';
 
 function CalcCheck({ check }: { check: CalculationCheck }) {
   const { t } = useTranslation();
@@ -77,6 +78,8 @@ function StepText({ step, result, question }: StepProps) {
   const { t } = useTranslation();
   const { hover, noteId } = useInspectorContext();
   const segments = useMemo(() => segmentStep(step), [step]);
+  const documents = useLibrary((s) => s.documents);
+  const documentName = useMemo(() => libraryDocumentName(documents), [documents]);
   // Only the numbers of this step that are the hovered one or its source change this step's rendering.
   const activeNumber = useHover((s) => (s.active?.stepIndex === step.index ? s.active.numberIndex : null));
   const sourceNumber = useHover((s) => (s.active?.target.kind === 'step' && s.active.target.stepIndex === step.index ? s.active.target.numberIndex : null));
@@ -103,6 +106,11 @@ function StepText({ step, result, question }: StepProps) {
         };
         const isActive = activeNumber === segment.number;
         const isSource = sourceNumber === segment.number;
+        // A number taken from a report opens the page it came from.
+        const reportPage = target.kind === 'context' && target.documentId && target.page !== null ? { documentId: target.documentId, page: target.page } : null;
+        const openReport = reportPage
+          ? () => void libraryStore.getState().openPage({ ...reportPage, fileName: documentName(reportPage.documentId) ?? '' })
+          : undefined;
         return (
           <mark
             key={segment.start}
@@ -111,8 +119,10 @@ function StepText({ step, result, question }: StepProps) {
             data-source-kind={sourceKind(mention.source)}
             data-role={mention.role}
             tabIndex={0}
-            title={sourceText(t, target, question, step.index)}
+            title={reportPage ? `${sourceText(t, target, question, step.index, documentName)} — ${t('inspector.source.openPage')}` : sourceText(t, target, question, step.index, documentName)}
             aria-describedby={isActive ? noteId : undefined}
+            onClick={openReport}
+            onKeyDown={openReport ? (event) => event.key === 'Enter' && openReport() : undefined}
             onMouseEnter={activate}
             onMouseLeave={deactivate}
             onFocus={activate}

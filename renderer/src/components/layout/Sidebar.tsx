@@ -50,6 +50,16 @@ export function Sidebar() {
       <div className="sidebar-footer">
         <button
           type="button"
+          className={`nav-button ${view === 'library' ? 'is-active' : ''}`}
+          data-testid="library-link"
+          title={t('sidebar.libraryTooltip')}
+          onClick={() => appStore.getState().setView('library')}
+        >
+          <Icon name="library" size={15} />
+          {t('sidebar.library')}
+        </button>
+        <button
+          type="button"
           className={`nav-button ${view === 'models' ? 'is-active' : ''}`}
           data-testid="models-link"
           title={t('sidebar.modelsTooltip')}

@@ -75,7 +75,8 @@ export function TopBar() {
   const { t } = useTranslation();
   const view = useApp((s) => s.view);
   const title = useConversations((s) => (s.currentId ? (s.list.find((c) => c.id === s.currentId)?.title ?? '') : ''));
-  const heading = view === 'settings' ? t('settings.title') : view === 'models' ? t('models.title') : title || t('sidebar.newChat');
+  const heading =
+    view === 'settings' ? t('settings.title') : view === 'models' ? t('models.title') : view === 'library' ? t('library.title') : title || t('sidebar.newChat');
   return (
     <header className="top-bar">
       <h1 className="top-bar-title" title={heading}>
