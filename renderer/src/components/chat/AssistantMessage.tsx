@@ -12,6 +12,7 @@ import { ReasoningPanel } from './ReasoningPanel';
 import { AnswerText } from './AnswerText';
 import { MessageStats } from './MessageStats';
 import { CitationList } from './CitationList';
+import { openCitation } from './citationActions';
 
 function StatusBadge({ message }: { message: MessageRecord }) {
   const { t } = useTranslation();
@@ -83,8 +84,8 @@ function LiveAssistantMessage({ message }: { message: MessageRecord }) {
         />
       )}
       {hasReasoning && inspecting && <InspectorPanel result={live.inspection} question={live.question} streaming messageId={message.id} />}
-      {(answering || live.answer) && <AnswerText text={live.answer} streaming citations={message.citations} />}
-      {(message.citations?.length ?? 0) > 0 && <CitationList citations={message.citations} answer={live.answer} />}
+      {(answering || live.answer) && <AnswerText text={live.answer} streaming citations={message.citations} onCite={openCitation} />}
+      {(message.citations?.length ?? 0) > 0 && <CitationList citations={message.citations} answer={live.answer} onOpen={openCitation} />}
       <div className="message-stats is-live" data-testid="message-stats">
         {t('chat.stats.tokens', { count: live.completionTokens })} · {formatDuration(now - live.startedAt, i18n.language)}
         {live.stopping && ` · ${t('chat.stopping')}`}
@@ -151,7 +152,7 @@ function FinishedAssistantMessage({ message }: { message: MessageRecord }) {
         />
       )}
       {message.answer ? (
-        <AnswerText text={message.answer} citations={message.citations} />
+        <AnswerText text={message.answer} citations={message.citations} onCite={openCitation} />
       ) : message.status === 'complete' ? (
         <div className="answer-text is-empty" data-testid="answer-text">
           {t('chat.emptyAnswer')}
@@ -159,7 +160,7 @@ function FinishedAssistantMessage({ message }: { message: MessageRecord }) {
       ) : streamingElsewhere ? (
         <div className="waiting">{t('chat.messageStatus.streaming')}</div>
       ) : null}
-      {(message.citations?.length ?? 0) > 0 && <CitationList citations={message.citations} answer={message.answer} />}
+      {(message.citations?.length ?? 0) > 0 && <CitationList citations={message.citations} answer={message.answer} onOpen={openCitation} />}
       <StatusBadge message={message} />
       <div className="message-footer">
         <MessageStats message={message} />

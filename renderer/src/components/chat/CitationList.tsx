@@ -2,7 +2,6 @@ import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Citation } from '../../contract';
 import { citedNumbers } from '../../lib/citations';
-import { openCitation } from './citationActions';
 
 /** Sources shown before "Show N more". */
 const collapsedCount = 6;
@@ -11,7 +10,7 @@ const collapsedCount = 6;
  * The sources under an answer: the passages it cites when it cites any, otherwise every passage it was given (a
  * report that fits the context goes in whole). Each opens its page with the passage highlighted.
  */
-export const CitationList = memo(function CitationList({ citations, answer }: { citations: Citation[]; answer: string }) {
+export const CitationList = memo(function CitationList({ citations, answer, onOpen }: { citations: Citation[]; answer: string; onOpen: (citation: Citation) => void }) {
   const { t } = useTranslation();
   const [expanded, setExpanded] = useState(false);
   const { shown, cited } = useMemo(() => {
@@ -36,7 +35,7 @@ export const CitationList = memo(function CitationList({ citations, answer }: { 
               data-document-id={citation.documentId}
               data-page={citation.page}
               title={citation.text.slice(0, 300)}
-              onClick={() => openCitation(citation)}
+              onClick={() => onOpen(citation)}
             >
               <span className="citation-n">{citation.n}</span>
               <span className="citation-file">{citation.fileName}</span>

@@ -84,9 +84,13 @@ function PageText({ text, passage, markRef }: { text: string; passage: PagePassa
           {range ? (
             <>
               {text.slice(0, range.start)}
-              <mark ref={markRef} className="cited-passage" data-testid="cited-passage" data-located="true" aria-label={t('pageView.citedPassage')}>
-                {text.slice(range.start, range.end)}
-              </mark>
+              <span ref={markRef} className="cited-range" data-testid="cited-passage" data-located="true" aria-label={t('pageView.citedPassage')}>
+                {/* Marked line by line, so the blank lines between paragraphs are not painted. */}
+                {text
+                  .slice(range.start, range.end)
+                  .split(/(\n+)/u)
+                  .map((piece, i) => (piece.startsWith('\n') || piece === '' ? piece : <mark key={i} className="cited-passage">{piece}</mark>))}
+              </span>
               {text.slice(range.end)}
             </>
           ) : (
