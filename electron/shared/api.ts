@@ -97,7 +97,9 @@ export type AppEvent =
   | { type: 'inference.status'; status: InferenceStatus }
   /** The inference process died and was restarted; `interruptedMessageId` was being generated. */
   | { type: 'inference.restarted'; reason: string; interruptedMessageId: string | null }
-  | { type: 'conversations.changed' };
+  | { type: 'conversations.changed' }
+  /** Documents were added to or removed from the report library (any window, the CLI excepted). */
+  | { type: 'documents.changed' };
 
 export type ChatChunk =
   | { type: 'start'; conversation: ConversationSummary; userMessage: MessageRecord; assistantMessage: MessageRecord; startInReasoning: boolean }

@@ -155,13 +155,18 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     'chat.send': (input, ctx) => chatService.send(input, ctx),
     'chat.stop': async ({ messageId }) => ({ stopped: chatService.stop(messageId) }),
-    'docs.add': (input, ctx) => progressStream((onProgress) => documents.ingestMany(input.paths, { signal: ctx.signal, onProgress })),
+    'docs.add': (input, ctx) =>
+      progressStream((onProgress) =>
+        documents.ingestMany(input.paths, { signal: ctx.signal, onProgress }).finally(() => events.emit({ type: 'documents.changed' })),
+      ),
     'docs.list': async () => documents.list(),
-    'docs.embed': (_input, ctx) => progressStream((onProgress) => documents.embedMissing({ signal: ctx.signal, onProgress })),
+    'docs.embed': (_input, ctx) =>
+      progressStream((onProgress) => documents.embedMissing({ signal: ctx.signal, onProgress }).finally(() => events.emit({ type: 'documents.changed' }))),
     'docs.get': async ({ id }) => documents.get(id),
     'docs.page': async ({ id, page }) => documents.page(id, page),
     'docs.remove': async ({ id }) => {
       documents.remove(id);
+      events.emit({ type: 'documents.changed' });
       events.emit({ type: 'conversations.changed' });
       return { removed: true };
     },

@@ -6,6 +6,7 @@ import type { CheckedMessage, MessageComparison, TraceExport } from '../../share
 import { AppError } from '../../shared/errors';
 import type { TraceInput } from '../../shared/inspection';
 import { checkTrace, compareTraces, traceToJson, traceToMarkdown } from '../inspector';
+import { citationsAsContext } from '../documents/sourcePrompt';
 import type { Store } from '../store';
 
 export class TraceService {
@@ -18,7 +19,8 @@ export class TraceService {
     const { messages } = this.store.getConversation(message.conversationId);
     const index = messages.findIndex((m) => m.id === messageId);
     const question = messages.slice(0, index).findLast((m) => m.role === 'user')?.content ?? '';
-    return { question, reasoning: message.reasoning, answer: message.answer };
+    // Report passages the answer was given: the inspector traces numbers to their pages.
+    return { question, reasoning: message.reasoning, answer: message.answer, ...(message.citations.length > 0 ? { context: citationsAsContext(message.citations) } : {}) };
   }
 
   checkMessage(messageId: string): CheckedMessage {
