@@ -141,6 +141,43 @@ describe('DocumentIndex', () => {
     });
   });
 
+  describe('keyword search at scale', () => {
+    it('spells a prefix out as the words that start with it (revenue finds revenues), and stays a prefix for a rare one', () => {
+      const en = index.addDocument(fileInfo('tesla-10k.pdf'), teslaEn).id;
+      const hits = index.searchKeyword('revenue');
+      expect(hits.length).toBeGreaterThan(0);
+      expect(hits.every((h) => h.documentId === en)).toBe(true);
+      expect(highlighted(hits[0]!.text, hits[0]!.highlights).every((w) => /^revenues?$/iu.test(w))).toBe(true);
+      expect(index.searchKeyword('revenuezzz')).toEqual([]);
+    });
+
+    it('scores at most keywordCandidates chunks per step, the newest, and still puts all-terms matches first', () => {
+      const capped = new DocumentIndex(t.db, { keywordCandidates: 1 });
+      const old = capped.addDocument(fileInfo('tesla-10k.pdf'), teslaEn).id;
+      const zh = capped.addDocument(fileInfo('特斯拉年报.pdf'), teslaZh).id;
+      const bank = capped.addDocument(fileInfo('招商银行.docx'), bankZh).id;
+      // 18.2% is in both the English and the Chinese report: one step scores only the newer match...
+      expect(capped.searchKeyword('18.2%', { top: 1 }).map((h) => h.documentId)).toEqual([zh]);
+      // ...and the any-term steps fill the rest: chunks with the selective term (Competition, one chunk, in the older
+      // report) before the newest chunk with any term.
+      const hits = capped.searchKeyword('competition 18.2%', { top: 5 });
+      expect(hits.map((h) => h.documentId)).toEqual([old, zh]);
+      expect(highlighted(hits[0]!.text, hits[0]!.highlights)).toEqual(['Competition']);
+      expect(capped.searchKeyword('特斯拉 不良贷款率', { top: 5 }).map((h) => h.documentId)).toEqual([bank]);
+      expect(capped.searchKeyword('total revenues', { documentIds: [old] }).length).toBe(1);
+    });
+
+    it('filters by documents whose chunks are not next to each other', () => {
+      const first = index.addDocument(fileInfo('tesla-10k.pdf'), teslaEn).id;
+      index.addDocument(fileInfo('特斯拉年报.pdf'), teslaZh);
+      const last = index.addDocument(fileInfo('tesla-10k-copy.pdf', 'other bytes'), teslaEn).id;
+      const hits = index.searchKeyword('18.2%', { documentIds: [first, last] });
+      expect(hits.map((h) => h.documentId).sort()).toEqual([first, last].sort());
+      expect(index.searchKeyword('18.2%', { documentIds: ['no-such-document'] })).toEqual([]);
+      expect(index.searchKeyword('营收', { documentIds: [first, last] })).toEqual([]);
+    });
+  });
+
   describe('vectors and hybrid search', () => {
     let en: string;
     let zh: string;

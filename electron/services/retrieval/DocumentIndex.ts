@@ -4,7 +4,7 @@ import * as sqliteVec from 'sqlite-vec';
 import type { DocumentFormat, DocumentSummary, ParsedDocument, ParsedTable, SearchHit, SearchResult } from '../../shared/documents';
 import { AppError } from '../../shared/errors';
 import { chunkDocument, locateTables, pageText } from './chunking';
-import { findHighlights, highlightPattern, parseQuery, termsExpression, termsText, trigramExpression, type QueryTerm } from './queryTerms';
+import { anyWordExpression, findHighlights, highlightPattern, parseQuery, termsExpression, termsPrefix, termsText, trigramExpression, type QueryTerm } from './queryTerms';
 import type {
   AddedDocument,
   ChunkingOptions,
@@ -19,9 +19,13 @@ import type {
 /** Reciprocal rank fusion constant (Cormack et al.): dampens the weight of the very first ranks. */
 export const rrfK = 60;
 const defaultTop = 10;
+/** See DocumentIndexOptions.keywordCandidates. */
+export const defaultKeywordCandidates = 10_000;
 const maxTop = 200;
 const vectorTable = 'chunk_vectors';
 const embeddingMetaKey = 'embedding';
+/** A query prefix that starts more words than this stays an FTS5 prefix query (see termsPrefix). */
+const maxPrefixWords = 8;
 
 interface DocumentRow {
   id: string;
@@ -59,6 +63,25 @@ interface TableRow {
 interface RankedChunk {
   id: number;
   score: number;
+}
+
+/** Where a keyword search looks: a chunk id span (and the documents, when the span holds others' chunks too). */
+interface KeywordScope {
+  lo: number;
+  hi: number;
+  /** JSON array of the document ids. */
+  docs: string;
+  /** The span holds only these documents' chunks. */
+  exact: boolean;
+}
+
+interface KeywordParams {
+  match: string;
+  lo?: number;
+  hi?: number;
+  docs?: string;
+  candidates?: number;
+  top?: number;
 }
 
 function toSummary(row: DocumentRow): DocumentSummary {
@@ -152,13 +175,17 @@ export class DocumentIndex {
   readonly #embeddedCount: Statement<[], number>;
   readonly #embeddedIn: Statement<[string], number>;
   readonly #addTransaction: Transaction<(info: DocumentFileInfo, doc: ParsedDocument) => AddedDocument>;
-  readonly #keywordCache = new Map<string, Statement<unknown[], RankedChunk>>();
+  readonly #prefixWords: Statement<[string, string], string>;
+  readonly #chunkSpan: Statement<[string], { lo: number | null; hi: number | null; n: number }>;
+  readonly #keywordCandidates: number;
+  readonly #keywordStatements = new Map<string, Statement<KeywordParams, RankedChunk | number>>();
 
   constructor(db: Database, options: DocumentIndexOptions & { chunking?: ChunkingOptions } = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
     this.#fusionDepth = options.fusionDepth;
     this.#chunking = options.chunking ?? {};
+    this.#keywordCandidates = Math.max(1, Math.floor(options.keywordCandidates ?? defaultKeywordCandidates));
     this.vectorUnavailableReason = DocumentIndex.#loadVectors(db, options.vectorExtensionPath);
 
     const columns = 'id, file_name, title, format, size_bytes, sha256, page_count, table_count, chunk_count, warnings_json, embedded, created_at';
@@ -186,6 +213,14 @@ export class DocumentIndex {
     this.#hits = db.prepare(
       `SELECT c.id, c.document_id, d.file_name, c.page, c.text, c.table_index
        FROM json_each(?) j JOIN chunks c ON c.id = j.value JOIN documents d ON d.id = c.document_id`,
+    );
+    // The terms index's words (a per-connection table over main.chunk_terms), to spell prefixes out.
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunk_terms_words USING fts5vocab(main, chunk_terms, row)');
+    this.#prefixWords = db
+      .prepare(`SELECT term FROM temp.chunk_terms_words WHERE term >= ? AND term <= ? LIMIT ${maxPrefixWords + 1}`)
+      .pluck() as Statement<[string, string], string>;
+    this.#chunkSpan = db.prepare(
+      'SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM chunks WHERE document_id IN (SELECT value FROM json_each(?))',
     );
     this.#chunkIds = db.prepare('SELECT id FROM chunks WHERE document_id = ? ORDER BY seq').pluck() as Statement<[string], number>;
     this.#readMeta = db.prepare('SELECT value_json FROM retrieval_meta WHERE key = ?').pluck() as Statement<[string], string>;
@@ -306,53 +341,115 @@ export class DocumentIndex {
 
   /**
    * BM25-ranked chunks containing every term of the query (terms are split on spaces and punctuation), then — when
-   * that finds fewer than `top` — chunks containing any of them. Chinese terms of 3+ characters are substrings through
-   * the trigram index; a query with a shorter term (营收, EV) or an English word runs on the terms index (queryTerms.ts).
-   * Case-insensitive. `score` is −bm25 (higher is better).
+   * that finds fewer than `top` — chunks containing some of them: first those with one of the query's selective terms
+   * (terms with at most `keywordCandidates` matches), then any. Chinese terms of 3+ characters are substrings through
+   * the trigram index; a query with a shorter term (营收, EV) or an English word runs on the terms index
+   * (queryTerms.ts). Case-insensitive. `score` is −bm25 (higher is better).
+   *
+   * Each ranking step scores at most `keywordCandidates` chunks, the most recently added of those that match (see
+   * DocumentIndexOptions.keywordCandidates): only queries made of very common terms are affected.
    */
   searchKeyword(query: string, options: SearchOptions = {}): SearchHit[] {
     const top = clampTop(options.top);
     const terms = parseQuery(query);
     if (terms.length === 0) return [];
-    const filter = options.documentIds ? JSON.stringify(options.documentIds) : null;
+    const scope = options.documentIds ? this.#keywordScope(options.documentIds) : null;
+    if (scope === 'empty') return [];
 
-    const ranked = this.#rankKeyword(terms, 'AND', top, filter);
-    if (ranked.length < top && terms.length > 1) {
-      const seen = new Set(ranked.map((r) => r.id));
-      for (const r of this.#rankKeyword(terms, 'OR', top, filter)) {
-        if (ranked.length >= top) break;
-        if (!seen.has(r.id)) ranked.push(r);
-      }
-    }
-    const pattern = highlightPattern(terms);
-    return this.#toHits(ranked, 'keyword', pattern);
-  }
-
-  #rankKeyword(terms: readonly QueryTerm[], join: 'AND' | 'OR', top: number, filter: string | null): RankedChunk[] {
     // One index per query, so FTS5 intersects posting lists itself (joining two indexes' matches costs far more with
     // common terms): the trigram index when every term is Chinese of 3+ characters, otherwise the terms index.
     const useTrigram = terms.every((t) => t.index === 'trigram');
     const table = useTrigram ? 'chunks_fts' : 'chunk_terms';
     const expressions = terms.flatMap((t) => {
-      const e = useTrigram ? trigramExpression(t) : termsExpression(t);
+      const e = useTrigram ? trigramExpression(t) : this.#termsExpression(t);
       return e ? [`(${e})`] : [];
     });
     if (expressions.length === 0) return [];
-    const params: unknown[] = [expressions.join(` ${join} `)];
-    let where = `${table} MATCH ?`;
-    if (filter) {
-      where += ' AND rowid IN (SELECT c.id FROM chunks c WHERE c.document_id IN (SELECT value FROM json_each(?)))';
-      params.push(filter);
+
+    const ranked = this.#rankKeyword(table, expressions.join(' AND '), top, scope);
+    if (ranked.length < top && expressions.length > 1) {
+      const seen = new Set(ranked.map((r) => r.id));
+      const fill = (expression: string): void => {
+        for (const r of this.#rankKeyword(table, expression, top, scope)) {
+          if (ranked.length >= top) break;
+          if (!seen.has(r.id)) {
+            seen.add(r.id);
+            ranked.push(r);
+          }
+        }
+      };
+      // Chunks with a selective term before those with only common ones: ranking every chunk with any term would
+      // otherwise mean ranking within the newest matches of the common terms and missing, say, older "Tesla" chunks.
+      const selective = expressions.filter((e) => this.#countKeyword(table, e, scope) <= this.#keywordCandidates);
+      if (selective.length > 0 && selective.length < expressions.length) fill(selective.join(' OR '));
+      if (ranked.length < top) fill(expressions.join(' OR '));
     }
-    params.push(top);
-    // rank is bm25() (lower is better); score is its negation so that higher is better everywhere.
-    const sql = `SELECT rowid AS id, -rank AS score FROM ${table} WHERE ${where} ORDER BY rank LIMIT ?`;
-    let statement = this.#keywordCache.get(sql);
-    if (!statement) {
-      statement = this.#db.prepare<unknown[], RankedChunk>(sql);
-      this.#keywordCache.set(sql, statement);
+    const pattern = highlightPattern(terms);
+    return this.#toHits(ranked, 'keyword', pattern);
+  }
+
+  #termsExpression(term: QueryTerm): string | null {
+    const prefix = termsPrefix(term);
+    if (prefix !== null) {
+      const words = this.#prefixWords.all(prefix, `${prefix}\u{10FFFF}`).filter((w) => w.startsWith(prefix));
+      if (words.length > 0 && words.length <= maxPrefixWords) return anyWordExpression(words);
     }
-    return statement.all(...params);
+    return termsExpression(term);
+  }
+
+  /**
+   * The chunk id span of the documents (null: the whole library), pushed into FTS5 as a rowid range so that it only
+   * reads the posting lists there; `exact` when the span holds no other document's chunks (a document's chunks are
+   * inserted together, so one document's span is exact), otherwise rows are also checked against the documents.
+   */
+  #keywordScope(documentIds: readonly string[]): KeywordScope | 'empty' {
+    const docs = JSON.stringify(documentIds);
+    const span = this.#chunkSpan.get(docs);
+    if (!span || span.n === 0 || span.lo === null || span.hi === null) return 'empty';
+    return { lo: span.lo, hi: span.hi, docs, exact: span.hi - span.lo + 1 === span.n };
+  }
+
+  #keywordStatement(kind: 'rank' | 'count', table: 'chunks_fts' | 'chunk_terms', scope: KeywordScope | null): Statement<KeywordParams, RankedChunk | number> {
+    const key = `${kind} ${table} ${scope === null ? 'all' : scope.exact ? 'span' : 'documents'}`;
+    let statement = this.#keywordStatements.get(key);
+    if (statement) return statement;
+    let where = `${table} MATCH @match`;
+    if (scope) where += ' AND rowid BETWEEN @lo AND @hi';
+    // "+": a check on each matching row, not a constraint FTS5 would run the whole query again for, chunk by chunk.
+    if (scope && !scope.exact) where += ' AND +rowid IN (SELECT c.id FROM chunks c WHERE c.document_id IN (SELECT value FROM json_each(@docs)))';
+    // bm25() in this query, not ORDER BY rank: FTS5 would sort every match itself; here SQLite keeps only the best
+    // `top` (a bounded sort), and the inner LIMIT stops FTS5 (walking newest first) before it scores more than
+    // @candidates chunks.
+    const sql =
+      kind === 'rank'
+        ? `SELECT id, score FROM (SELECT rowid AS id, -bm25(${table}) AS score FROM ${table} WHERE ${where} ORDER BY rowid DESC LIMIT @candidates)
+           ORDER BY score DESC, id DESC LIMIT @top`
+        : `SELECT COUNT(*) FROM (SELECT 1 FROM ${table} WHERE ${where} LIMIT @candidates)`;
+    statement = this.#db.prepare<KeywordParams, RankedChunk | number>(sql);
+    if (kind === 'count') statement.pluck();
+    this.#keywordStatements.set(key, statement);
+    return statement;
+  }
+
+  #keywordParams(expression: string, scope: KeywordScope | null, extra: Partial<KeywordParams>): KeywordParams {
+    const params: KeywordParams = { match: expression, ...extra };
+    if (scope) {
+      params.lo = scope.lo;
+      params.hi = scope.hi;
+      if (!scope.exact) params.docs = scope.docs;
+    }
+    return params;
+  }
+
+  #rankKeyword(table: 'chunks_fts' | 'chunk_terms', expression: string, top: number, scope: KeywordScope | null): RankedChunk[] {
+    const statement = this.#keywordStatement('rank', table, scope) as Statement<KeywordParams, RankedChunk>;
+    return statement.all(this.#keywordParams(expression, scope, { candidates: this.#keywordCandidates, top }));
+  }
+
+  /** Chunks matching the expression, counted up to keywordCandidates + 1 (enough to tell selective from common). */
+  #countKeyword(table: 'chunks_fts' | 'chunk_terms', expression: string, scope: KeywordScope | null): number {
+    const statement = this.#keywordStatement('count', table, scope) as Statement<KeywordParams, number>;
+    return statement.get(this.#keywordParams(expression, scope, { candidates: this.#keywordCandidates + 1 })) ?? 0;
   }
 
   #toHits(ranked: readonly RankedChunk[], by: 'keyword' | 'vector', pattern: RegExp | null): SearchHit[] {

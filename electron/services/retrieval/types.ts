@@ -73,4 +73,11 @@ export interface DocumentIndexOptions {
   vectorExtensionPath?: string | null;
   /** Candidates each search contributes before fusion in searchHybrid. Defaults to max(3 × top, 30). */
   fusionDepth?: number;
+  /**
+   * Most chunks one keyword ranking step scores with BM25; when more match, the most recently added of them are
+   * scored. BM25 costs about 0.35 µs per matching chunk (FTS5 reads each one's positions and length), so a term in half
+   * of a 100,000-chunk library would take 15–20 ms to rank in full. Queries with a selective term (a company, a rare
+   * phrase) match fewer and are ranked exactly. Defaults to 10,000.
+   */
+  keywordCandidates?: number;
 }
