@@ -2,13 +2,14 @@
  * The report library in the real renderer through the real `dianjin serve`: files go in through the browser's file
  * input (uploaded, then ingested with progress), search finds passages in English and Chinese, hits and citations
  * open the page with the passage highlighted, and a report attached to a new conversation answers with sources.
- * The tiny model answers gibberish: the sources list is checked, never the words.
+ * The tiny model answers gibberish: the sources list is checked, never the words. It also serves as the embedding
+ * model for meaning search's mechanics (Settings, building the index, hybrid results), never its ranking.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeDocumentFixtures, type DocumentFixtures } from '../electron/testing/documentFixtures';
-import { apiCall, expect, test, waitForModelReady } from './fixtures';
+import { apiCall, expect, test, testModelPath, waitForModelReady } from './fixtures';
 
 let fixtureDir = '';
 let fixtures: DocumentFixtures;
@@ -137,4 +138,63 @@ test('add reports with progress, a bad file fails alone, search, page view, ask 
   await page.getByTestId('conversation-item').first().click();
   await expect(page.getByTestId('attached-chip')).toHaveAttribute('data-document-id', pdfId);
   await expect(page.getByTestId('message-assistant').last().getByTestId('citation-item').first()).toBeVisible();
+});
+
+test('meaning search: the embedding model set in Settings, the meaning index built from the Library, hybrid results', async ({ page, serve }) => {
+  await apiCall(serve, 'settings.update', { load: { threads: 1 }, language: 'en' });
+  await page.goto(serve.url);
+  await waitForModelReady(page);
+
+  await page.getByTestId('library-link').click();
+  await page.getByTestId('add-documents-input').setInputFiles([fixtures.pdf, fixtures.docx]);
+  await expect(page.getByTestId('ingest-panel')).toHaveAttribute('data-running', 'false');
+  const items = page.getByTestId('document-item');
+  await expect(items).toHaveCount(2);
+  await expect(page.getByTestId('document-embedded')).toHaveCount(0);
+  const build = page.getByTestId('embed-library');
+  await expect(build).toBeDisabled();
+  await expect(build).toHaveAttribute('data-blocker', 'noModel');
+
+  // ── Keyword-only results link to Settings › Report search.
+  const search = page.getByTestId('library-search');
+  await search.fill('net income');
+  await expect(page.getByTestId('search-results')).toHaveAttribute('data-mode', 'keyword');
+  await page.getByTestId('search-mode-settings').click();
+  const section = page.getByTestId('settings-report-search');
+  await expect(section).toBeVisible();
+
+  // ── A path with no file is refused with the field's own message; the test model is accepted.
+  const field = page.getByTestId('settings-embedding-model');
+  await field.fill(path.join(fixtureDir, 'no-such-model.gguf'));
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-embedding-model-error')).toContainText('No file at this path');
+  await field.fill(testModelPath);
+  await expect(section.getByTestId('embed-library')).toHaveAttribute('data-blocker', 'unsaved');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByTestId('settings-saved')).toBeVisible();
+  await expect(section.getByTestId('embed-library')).toBeEnabled();
+  await expect(section.getByTestId('embed-coverage')).toHaveAttribute('data-embedded', '0');
+
+  // ── Building from the Library: a row per document to the end, then every document is marked.
+  await page.getByTestId('library-link').click();
+  await expect(build).toBeEnabled();
+  await build.click();
+  const panel = page.getByTestId('embed-panel');
+  await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  const rows = page.getByTestId('embed-row');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'report.pdf' })).toHaveAttribute('data-phase', 'done');
+  await expect(rows.filter({ hasText: 'review.docx' })).toHaveAttribute('data-phase', 'done');
+  await expect(page.getByTestId('document-embedded')).toHaveCount(2);
+  await expect(build).toBeDisabled();
+  await expect(build).toHaveAttribute('data-blocker', 'allEmbedded');
+
+  // ── Search now uses keywords and meaning: the results on screen are searched again, and new queries too.
+  const results = page.getByTestId('search-results');
+  await expect(search).toHaveValue('net income');
+  await expect(results).toHaveAttribute('data-mode', 'hybrid');
+  await search.fill('revenue');
+  await expect(results).toHaveAttribute('data-mode', 'hybrid');
+  await expect(page.getByTestId('search-hit').first()).toBeVisible();
+  await expect(page.getByTestId('search-mode')).toHaveText('Keyword and meaning search');
 });

@@ -16,7 +16,16 @@ import { runAppEvents } from './events';
 export const appStore = createAppStore({ api });
 const reportError = (error: unknown) => void appStore.getState().reportError(error);
 
-export const settingsStore = createSettingsStore({ api, onError: reportError });
+export const settingsStore = createSettingsStore({
+  api,
+  onError: reportError,
+  onUpdated(before, after) {
+    // Another embedding model clears the meaning index: the documents' "embedded" marks change with it.
+    if (before?.embeddingModelPath === after.embeddingModelPath) return;
+    void libraryStore.getState().refresh();
+    void libraryStore.getState().searchAgain();
+  },
+});
 export const inspectorStore = createInspectorStore({ api, onError: reportError, save: downloadText });
 export const conversationsStore = createConversationsStore({
   api,
@@ -82,6 +91,10 @@ export function startStores(): () => void {
           case 'conversations.changed':
             void conversationsStore.getState().refreshList();
             void conversationsStore.getState().reloadCurrent();
+            break;
+          case 'documents.changed':
+            // The library list is also what the attach list shows.
+            void libraryStore.getState().refresh();
             break;
         }
       },

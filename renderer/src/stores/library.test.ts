@@ -200,3 +200,74 @@ describe('library store: search and page view', () => {
     expect(store.getState().pageView).toBeNull();
   });
 });
+
+describe('library store: building the meaning index', () => {
+  it('streams docs.embed into a row per document, batched a frame at a time, then refreshes the list', async () => {
+    const frames = manualFrames();
+    let listed = [doc('d2', 'b.pdf', { createdAt: 2 }), doc('d1', 'a.pdf', { embedded: true })];
+    const { api, streams } = fakeApi({ 'docs.list': () => listed, 'docs.search': () => ({ hits: [], mode: listed.every((d) => d.embedded) ? 'hybrid' : 'keyword', tookMs: 1 }) });
+    const store = createLibraryStore({ api, scheduler: frames });
+    await store.getState().refresh();
+    await store.getState().runSearch('profit');
+    expect(store.getState().search.result?.mode).toBe('keyword');
+    const building = store.getState().buildMeaningIndex();
+    expect(store.getState().meaningIndex).toMatchObject({ status: 'running', rows: [{ key: 'd2', phase: 'waiting' }] });
+    const stream = streams[0]!;
+    const chunk = (phase: IngestProgress['phase'], done: number, total: number | null): IngestProgress => ({ documentId: 'd2', fileName: 'b.pdf', phase, pagesDone: done, pagesTotal: total });
+    for (let i = 0; i <= 40; i++) stream.emit(chunk('embedding', i, 40));
+    frames.frame();
+    expect(store.getState().meaningIndex.rows[0]).toMatchObject({ phase: 'embedding', pagesDone: 40, pagesTotal: 40 });
+    stream.emit(chunk('done', 3, 3));
+    listed = listed.map((d) => ({ ...d, embedded: true }));
+    (stream.resolve as (v: unknown) => void)({ embedded: 1, failed: 0 });
+    await building;
+    expect(store.getState().meaningIndex).toMatchObject({ status: 'done', result: { embedded: 1, failed: 0 }, rows: [{ phase: 'done' }] });
+    await tick();
+    expect(store.getState().documents.every((d) => d.embedded)).toBe(true);
+    // The results on screen are searched again, now in hybrid mode.
+    expect(store.getState().search).toMatchObject({ query: 'profit', status: 'ready', result: { mode: 'hybrid' } });
+    store.getState().clearMeaningIndex();
+    expect(store.getState().meaningIndex.status).toBe('idle');
+  });
+
+  it('cancel aborts the stream and ends the rows not reached as cancelled', async () => {
+    const { api, streams } = fakeApi({ 'docs.list': () => [doc('d2', 'b.pdf', { createdAt: 2 }), doc('d1', 'a.pdf')] });
+    const store = createLibraryStore({ api, scheduler: manualFrames() });
+    await store.getState().refresh();
+    const building = store.getState().buildMeaningIndex();
+    // A second click while it runs starts nothing.
+    await store.getState().buildMeaningIndex();
+    expect(streams).toHaveLength(1);
+    store.getState().cancelMeaningIndex();
+    expect(streams[0]!.signal.aborted).toBe(true);
+    streams[0]!.reject(clientError('cancelled', 'cancelled'));
+    await building;
+    expect(store.getState().meaningIndex).toMatchObject({ status: 'cancelled', error: null });
+    expect(store.getState().meaningIndex.rows.map((r) => r.phase)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('a run refused as a whole keeps its error to show', async () => {
+    const onError = vi.fn();
+    const { api, streams } = fakeApi({ 'docs.list': () => [doc('d1', 'a.pdf')] });
+    const store = createLibraryStore({ api, scheduler: manualFrames(), onError });
+    await store.getState().refresh();
+    const building = store.getState().buildMeaningIndex();
+    streams[0]!.reject(new AppError('INVALID_INPUT', 'No embedding model is set.'));
+    await building;
+    expect(store.getState().meaningIndex).toMatchObject({ status: 'failed', error: { code: 'INVALID_INPUT' }, rows: [{ phase: 'failed' }] });
+    expect(onError).toHaveBeenCalled();
+  });
+
+  it('a slower, older refresh does not overwrite a newer one', async () => {
+    const answers: ((v: unknown) => void)[] = [];
+    const { api } = fakeApi({ 'docs.list': () => new Promise((r) => answers.push(r)) });
+    const store = createLibraryStore({ api });
+    const older = store.getState().refresh();
+    const newer = store.getState().refresh();
+    answers[1]!([doc('d2', 'new.pdf')]);
+    await newer;
+    answers[0]!([]);
+    await older;
+    expect(store.getState().documents.map((d) => d.id)).toEqual(['d2']);
+  });
+});

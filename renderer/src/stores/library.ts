@@ -3,7 +3,7 @@
  * search, and the page view that search hits and citations open.
  *
  * Ingest progress can come once a page; chunks are queued and applied once a frame, so a 500-page report costs a
- * few dozen store updates, not 500.
+ * few dozen store updates, not 500. Building the meaning index (`docs.embed`) reports per chunk and is batched alike.
  */
 import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../contract';
@@ -15,6 +15,7 @@ import { clientErrorKind } from '../api/clientErrors';
 import { animationFrameScheduler, type FrameScheduler } from '../lib/deltaBatcher';
 import { baseName } from '../lib/format';
 import { toSerialized } from './errors';
+import { applyEmbedProgress, documentsToEmbed, finishEmbedRows, idleMeaningIndex, waitingRows, type MeaningIndexState } from './meaningIndex';
 
 /** A row's phase: the server's ingest phases, plus the browser's upload and the wait for its turn. */
 export type IngestRowPhase = 'uploading' | 'waiting' | IngestProgress['phase'];
@@ -78,6 +79,8 @@ export interface LibraryState {
   removeError: SerializedError | null;
   search: SearchState;
   pageView: PageViewState | null;
+  /** Building meaning-search vectors for the documents that have none. */
+  meaningIndex: MeaningIndexState;
 
   refresh(): Promise<void>;
   /** Electron: files by path. */
@@ -89,7 +92,14 @@ export interface LibraryState {
   /** Removes the finished rows. */
   clearIngest(): void;
   remove(id: string): Promise<boolean>;
+  /** Runs `docs.embed` with a progress row per document; the list is refreshed when it ends. */
+  buildMeaningIndex(): Promise<void>;
+  cancelMeaningIndex(): void;
+  /** Hides the rows of a finished run. */
+  clearMeaningIndex(): void;
   runSearch(query: string): Promise<void>;
+  /** Runs the current query again (the search mode may have changed); nothing when there is none. */
+  searchAgain(): Promise<void>;
   clearSearch(): void;
   openPage(target: OpenPageTarget): Promise<void>;
   showPage(page: number): Promise<void>;
@@ -177,6 +187,8 @@ export function createLibraryStore({ api, upload, pathForFile, onError, schedule
   let nextBatch = 1;
   let searchToken = 0;
   let pageToken = 0;
+  let listToken = 0;
+  let embedController: AbortController | null = null;
 
   return createStore<LibraryState>()((set, get) => {
     function updateRows(keys: ReadonlySet<string>, update: (row: IngestRow) => IngestRow) {
@@ -265,13 +277,19 @@ export function createLibraryStore({ api, upload, pathForFile, onError, schedule
       removeError: null,
       search: { query: '', status: 'idle', result: null, error: null },
       pageView: null,
+      meaningIndex: idleMeaningIndex,
 
       async refresh() {
+        // Refreshes overlap (an add ends, and its documents.changed event comes): the latest one's answer wins.
+        const token = ++listToken;
         if (get().listStatus === 'idle') set({ listStatus: 'loading' });
         try {
-          set({ documents: sortByAdded(await api.call('docs.list', {})), listStatus: 'ready', listError: null });
+          const documents = await api.call('docs.list', {});
+          if (token !== listToken) return;
+          set({ documents: sortByAdded(documents), listStatus: 'ready', listError: null });
         } catch (error) {
           onError?.(error);
+          if (token !== listToken) return;
           set({ listStatus: get().documents.length > 0 ? 'ready' : 'error', listError: toSerialized(error) });
         }
       },
@@ -349,6 +367,60 @@ export function createLibraryStore({ api, upload, pathForFile, onError, schedule
         }
       },
 
+      async buildMeaningIndex() {
+        if (embedController) return;
+        const controller = new AbortController();
+        embedController = controller;
+        // The server embeds in the order it lists documents, newest first, as the list here is sorted.
+        const missing = documentsToEmbed(get().documents);
+        set({ meaningIndex: { status: 'running', rows: waitingRows(missing), result: null, error: null } });
+        let pending: IngestProgress[] = [];
+        let handle: number | null = null;
+        const flush = () => {
+          if (handle !== null) scheduler.cancel(handle);
+          handle = null;
+          const chunks = pending;
+          pending = [];
+          if (chunks.length > 0) set({ meaningIndex: { ...get().meaningIndex, rows: applyEmbedProgress(get().meaningIndex.rows, chunks) } });
+        };
+        try {
+          const result = await api.stream(
+            'docs.embed',
+            {},
+            {
+              signal: controller.signal,
+              onChunk(chunk) {
+                pending.push(chunk);
+                if (handle === null) handle = scheduler.request(flush);
+              },
+            },
+          );
+          flush();
+          const outcome = controller.signal.aborted ? 'cancelled' : 'done';
+          set({ meaningIndex: { status: outcome, rows: finishEmbedRows(get().meaningIndex.rows, outcome), result, error: null } });
+        } catch (error) {
+          flush();
+          const serialized = toSerialized(error);
+          const cancelled = controller.signal.aborted || serialized.code === 'CANCELLED' || clientErrorKind(serialized) === 'cancelled';
+          if (!cancelled) onError?.(error);
+          const rows = finishEmbedRows(get().meaningIndex.rows, cancelled ? 'cancelled' : 'failed', cancelled ? null : serialized);
+          set({ meaningIndex: { status: cancelled ? 'cancelled' : 'failed', rows, result: null, error: cancelled ? null : serialized } });
+        } finally {
+          embedController = null;
+          void get().refresh();
+          // Results on screen were found without these vectors: search again, now by meaning too.
+          void get().searchAgain();
+        }
+      },
+
+      cancelMeaningIndex() {
+        embedController?.abort();
+      },
+
+      clearMeaningIndex() {
+        if (get().meaningIndex.status !== 'running') set({ meaningIndex: idleMeaningIndex });
+      },
+
       async runSearch(rawQuery) {
         const query = rawQuery.trim();
         const token = ++searchToken;
@@ -366,6 +438,11 @@ export function createLibraryStore({ api, upload, pathForFile, onError, schedule
           if (token !== searchToken) return;
           set({ search: { query, status: 'error', result: null, error: toSerialized(error) } });
         }
+      },
+
+      async searchAgain() {
+        const { query } = get().search;
+        if (query) await get().runSearch(query);
       },
 
       clearSearch() {

@@ -22,10 +22,12 @@ export interface SettingsState {
 export interface SettingsStoreDeps {
   api: ApiClient;
   onError?: (error: unknown) => void;
+  /** After the server accepted a patch: what the settings were and are now (other stores follow some of them). */
+  onUpdated?: (before: AppSettings | null, after: AppSettings) => void;
 }
 
-export function createSettingsStore({ api, onError }: SettingsStoreDeps) {
-  return createStore<SettingsState>()((set) => ({
+export function createSettingsStore({ api, onError, onUpdated }: SettingsStoreDeps) {
+  return createStore<SettingsState>()((set, get) => ({
     settings: null,
     loadError: null,
     saving: false,
@@ -43,8 +45,10 @@ export function createSettingsStore({ api, onError }: SettingsStoreDeps) {
     async update(patch) {
       set({ saving: true, saveError: null });
       try {
+        const before = get().settings;
         const settings = await api.call('settings.update', patch);
         set({ settings, saving: false });
+        onUpdated?.(before, settings);
         return true;
       } catch (error) {
         onError?.(error);

@@ -46,7 +46,7 @@ export const DocumentItem = memo(function DocumentItem({ document }: { document:
           <span>{formatBytes(document.sizeBytes, locale)}</span>
           <span className="muted">{t('library.added', { date: formatDate(document.createdAt, locale) })}</span>
           {document.embedded && (
-            <span className="chip" title={t('library.embeddedTooltip')}>
+            <span className="chip chip-embedded" data-testid="document-embedded" title={t('library.embeddedTooltip')}>
               {t('library.embedded')}
             </span>
           )}

@@ -15,18 +15,24 @@ function percentOf(row: IngestRow): number | null {
   return null;
 }
 
-const IngestRowView = memo(function IngestRowView({ row }: { row: IngestRow }) {
+/**
+ * One file's row: phase, a progress bar, and what came of it. `kind` picks the words: adding a file, or embedding a
+ * document for meaning search (the Library's and Settings' "Build meaning index").
+ */
+export const IngestRowView = memo(function IngestRowView({ row, kind = 'ingest' }: { row: IngestRow; kind?: 'ingest' | 'meaningIndex' }) {
   const { t } = useTranslation();
-  const phase = t(`library.ingest.phases.${row.phase}`);
+  const phase = t(`library.${kind}.phases.${row.phase}`);
   const percent = percentOf(row);
   const finished = isFinished(row);
   let detail: string | null = null;
   if (row.phase === 'uploading' && percent !== null) detail = t('library.ingest.uploadProgress', { percent });
+  // While embedding, the server counts passages (chunks), not pages.
+  else if (!finished && row.phase === 'embedding' && row.pagesTotal) detail = t('library.ingest.chunksProgress', { done: row.pagesDone, total: row.pagesTotal });
   else if (!finished && row.pagesTotal) detail = t('library.ingest.pagesProgress', { done: row.pagesDone, total: row.pagesTotal });
   else if (!finished && row.pagesDone > 0) detail = t('library.ingest.pagesDone', { done: row.pagesDone });
   const document = row.document;
   return (
-    <li className={`ingest-row phase-${row.phase}`} data-testid="ingest-row" data-phase={row.phase} data-file-name={row.fileName}>
+    <li className={`ingest-row phase-${row.phase}`} data-testid={kind === 'ingest' ? 'ingest-row' : 'embed-row'} data-phase={row.phase} data-file-name={row.fileName}>
       <div className="ingest-row-head">
         <Icon name="file" size={14} className="ingest-file-icon" />
         <span className="ingest-file-name" title={row.fileName}>
@@ -45,7 +51,7 @@ const IngestRowView = memo(function IngestRowView({ row }: { row: IngestRow }) {
       {!finished && (
         <progress
           className={`progress ingest-progress${percent === null ? ' is-indeterminate' : ''}`}
-          data-testid="ingest-progress"
+          data-testid={kind === 'ingest' ? 'ingest-progress' : 'embed-progress'}
           aria-label={t('library.ingest.progressLabel', { name: row.fileName, phase })}
           {...(percent === null ? {} : { value: percent, max: 100 })}
         />
@@ -58,6 +64,11 @@ const IngestRowView = memo(function IngestRowView({ row }: { row: IngestRow }) {
             </li>
           ))}
         </ul>
+      )}
+      {row.phase === 'failed' && !row.error && kind === 'meaningIndex' && (
+        <div className="ingest-error" data-testid="ingest-error" role="alert">
+          {t('library.meaningIndex.rowFailed')}
+        </div>
       )}
       {row.phase === 'failed' && row.error && (
         <div className="ingest-error" data-testid="ingest-error" data-code={row.error.code} role="alert">

@@ -8,9 +8,13 @@ import { Icon } from '../common/Icon';
 import { chooseReports, registerReportInput } from './addReports';
 import { DocumentList } from './DocumentList';
 import { IngestPanel } from './IngestPanel';
+import { BuildMeaningIndexButton, MeaningIndexPanel } from './MeaningIndex';
 import { SearchPanel } from './SearchPanel';
 
-/** The report library: add (button or drop), progress, search, and the documents. Drops are handled window-wide (App). */
+/**
+ * The report library: add (button or drop), progress, building the meaning index, search, and the documents. Drops
+ * are handled window-wide (App).
+ */
 export function LibraryView() {
   const { t } = useTranslation();
   const documents = useLibrary((s) => s.documents);
@@ -31,6 +35,7 @@ export function LibraryView() {
           <p className="muted">{t('library.intro')}</p>
         </div>
         <div className="page-header-actions">
+          <BuildMeaningIndexButton />
           <button type="button" className="button button-primary" data-testid="add-documents" title={t('library.addTooltip')} onClick={() => void chooseReports()}>
             <Icon name="plus" size={14} />
             {t('library.add')}
@@ -56,6 +61,7 @@ export function LibraryView() {
       <p className="field-help library-drop-hint">{t('library.dropHint')}</p>
 
       <IngestPanel />
+      <MeaningIndexPanel />
       {removeError && <ErrorMessage error={removeError} />}
       <SearchPanel />
 

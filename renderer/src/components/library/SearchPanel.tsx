@@ -1,8 +1,9 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SearchHit } from '../../contract';
-import { libraryStore, useLibrary } from '../../stores';
+import { libraryStore, useLibrary, useSettings } from '../../stores';
+import { openReportSearchSettings } from '../settings/openReportSearchSettings';
 import { highlightRuns, snippetAround } from '../../lib/highlights';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
@@ -97,6 +98,8 @@ function Hits({ hits }: { hits: SearchHit[] }) {
 export function SearchPanel() {
   const { t } = useTranslation();
   const search = useLibrary((s) => s.search);
+  // Keyword-only with a model set means the documents are not embedded yet: the note says to build the index.
+  const hasEmbeddingModel = useSettings((s) => !!s.settings?.embeddingModelPath);
   const [text, setText] = useState(search.query);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -152,7 +155,20 @@ export function SearchPanel() {
             <span className="muted">{t('library.search.took', { ms: Math.round(result.tookMs) })}</span>
             {result.mode === 'keyword' ? (
               <span className="search-mode is-keyword" data-testid="search-mode" data-mode="keyword">
-                {t('library.search.keywordOnly')}
+                <Trans
+                  i18nKey={hasEmbeddingModel ? 'library.search.keywordNotIndexed' : 'library.search.keywordOnly'}
+                  components={{
+                    settingsLink: (
+                      <button
+                        type="button"
+                        className="link-button search-mode-link"
+                        data-testid="search-mode-settings"
+                        title={t('library.search.settingsLinkTooltip')}
+                        onClick={openReportSearchSettings}
+                      />
+                    ),
+                  }}
+                />
               </span>
             ) : (
               <span className="search-mode" data-testid="search-mode" data-mode="hybrid">

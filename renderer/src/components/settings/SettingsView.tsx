@@ -1,12 +1,15 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ShortcutList } from '../common/ShortcutList';
 import { useTranslation } from 'react-i18next';
-import type { AppSettings } from '../../contract';
-import { host } from '../../api';
+import { isErrorCode, type AppSettings } from '../../contract';
+import { host, pickModelFile } from '../../api';
+import { errorText } from '../../i18n';
 import { appStore, settingsStore, useApp, useSettings } from '../../stores';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
-import { buildPatch, errorsFromServer, formFromSettings, type FieldError, type FieldErrors, type SettingsFormValues } from './settingsForm';
+import { BuildMeaningIndexButton, MeaningIndexCoverage, MeaningIndexPanel } from '../library/MeaningIndex';
+import { reportSearchSectionId } from './openReportSearchSettings';
+import { buildPatch, errorsFromSaveError, formFromSettings, isEmbeddingModelErrorCode, type FieldError, type FieldErrors, type SettingsFormValues } from './settingsForm';
 
 function useFieldErrorText() {
   const { t } = useTranslation();
@@ -23,6 +26,10 @@ function useFieldErrorText() {
         return t('settings.fieldInvalid.topP');
       case 'server':
         return error.message || t('errors.INVALID_INPUT');
+      case 'code':
+        // Said for the embedding model: the general messages for these codes speak of the chat model.
+        if (isEmbeddingModelErrorCode(error.code)) return t(`settings.embeddingErrors.${error.code}`);
+        return isErrorCode(error.code) ? errorText(t, { code: error.code }) : error.message;
     }
   };
 }
@@ -43,6 +50,61 @@ function Field({ id, label, help, error, children }: { id: string; label: string
         {help && <div className="field-help">{help}</div>}
       </div>
     </div>
+  );
+}
+
+/**
+ * "Report search": the GGUF embedding model for meaning search (saved with the form), and building the meaning
+ * index with the saved one.
+ */
+function ReportSearchSection({ value, saved, error, onChange }: { value: string; saved: string | null; error: string | null; onChange: (value: string) => void }) {
+  const { t } = useTranslation();
+  const unsaved = (value.trim() || null) !== saved;
+  const choose = async () => {
+    const path = await pickModelFile?.();
+    if (path) onChange(path);
+  };
+  return (
+    <section className="settings-section" id={reportSearchSectionId} data-testid="settings-report-search">
+      <h3>{t('settings.sections.reportSearch')}</h3>
+      <p className="field-help">{t('settings.embeddingModelHelp')}</p>
+      <Field id="settings-embedding-model" label={t('settings.embeddingModel')} help={t('settings.embeddingModelChangeNote')} error={error}>
+        <div className="inline-field">
+          <input
+            id="settings-embedding-model"
+            className="input"
+            data-testid="settings-embedding-model"
+            type="text"
+            spellCheck={false}
+            autoComplete="off"
+            placeholder={t('settings.embeddingModelPlaceholder')}
+            value={value}
+            aria-invalid={error ? true : undefined}
+            onChange={(e) => onChange(e.target.value)}
+          />
+          {pickModelFile && (
+            <button type="button" className="button" data-testid="settings-embedding-model-choose" title={t('settings.embeddingModelChooseTooltip')} onClick={() => void choose()}>
+              {t('settings.embeddingModelChoose')}
+            </button>
+          )}
+          <button
+            type="button"
+            className="button"
+            data-testid="settings-embedding-model-clear"
+            title={t('settings.embeddingModelClearTooltip')}
+            disabled={value === ''}
+            onClick={() => onChange('')}
+          >
+            {t('settings.embeddingModelClear')}
+          </button>
+        </div>
+      </Field>
+      <div className="meaning-index-actions">
+        <BuildMeaningIndexButton blockedBy={unsaved ? t('settings.embeddingSaveFirst') : null} />
+        {unsaved && value.trim() ? <span className="field-help">{t('settings.embeddingSaveFirst')}</span> : <MeaningIndexCoverage />}
+      </div>
+      <MeaningIndexPanel />
+    </section>
   );
 }
 
@@ -151,8 +213,7 @@ export function SettingsView() {
     if (Object.keys(patch).length > 0) {
       const ok = await settingsStore.getState().update(patch);
       if (!ok) {
-        const error = settingsStore.getState().saveError;
-        if (error?.code === 'INVALID_INPUT') setErrors(errorsFromServer(error.details));
+        setErrors(errorsFromSaveError(settingsStore.getState().saveError, patch));
         return;
       }
     }
@@ -259,6 +320,13 @@ export function SettingsView() {
               {numberInput('settings-max-tokens', 'maxTokens', '256', 1, 131072)}
             </Field>
           </section>
+
+          <ReportSearchSection
+            value={values.embeddingModelPath}
+            saved={settings.embeddingModelPath}
+            error={fieldErrorText(errors.embeddingModelPath)}
+            onChange={(value) => set('embeddingModelPath', value)}
+          />
 
           <div className="settings-actions">
             {hasFieldErrors && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../contract';
-import { buildPatch, errorsFromServer, formFromSettings } from './settingsForm';
+import { buildPatch, errorsFromSaveError, errorsFromServer, formFromSettings } from './settingsForm';
 
 describe('settings form', () => {
   const form = formFromSettings(defaultSettings);
@@ -30,5 +30,27 @@ describe('settings form', () => {
       gpuLayersCount: { kind: 'server', message: 'Too big' },
     });
     expect(errorsFromServer(undefined)).toEqual({});
+  });
+
+  it('saves the embedding model path trimmed, and an empty field as keyword search only', () => {
+    expect(buildPatch({ ...form, embeddingModelPath: '  /m/bge-m3.gguf ' }, defaultSettings).patch).toEqual({ embeddingModelPath: '/m/bge-m3.gguf' });
+    const withModel = { ...defaultSettings, embeddingModelPath: '/m/bge-m3.gguf' };
+    expect(formFromSettings(withModel).embeddingModelPath).toBe('/m/bge-m3.gguf');
+    expect(buildPatch(formFromSettings(withModel), withModel).patch).toEqual({});
+    expect(buildPatch({ ...formFromSettings(withModel), embeddingModelPath: ' ' }, withModel).patch).toEqual({ embeddingModelPath: null });
+  });
+
+  it('puts a refused embedding model file on its field, and validation issues on theirs', () => {
+    const patch = { embeddingModelPath: '/m/x.bin' };
+    expect(errorsFromSaveError({ code: 'MODEL_NOT_GGUF', message: 'x.bin is not a GGUF model file.' }, patch)).toEqual({
+      embeddingModelPath: { kind: 'code', code: 'MODEL_NOT_GGUF', message: 'x.bin is not a GGUF model file.' },
+    });
+    // The same code without a new embedding model in the patch is not this field's.
+    expect(errorsFromSaveError({ code: 'MODEL_NOT_GGUF', message: '' }, { load: { threads: 2 } })).toEqual({});
+    expect(errorsFromSaveError({ code: 'INVALID_INPUT', message: '', details: { issues: [{ path: ['embeddingModelPath'], message: 'Too long' }] } }, patch)).toEqual({
+      embeddingModelPath: { kind: 'server', message: 'Too long' },
+    });
+    expect(errorsFromSaveError({ code: 'INTERNAL', message: 'boom' }, patch)).toEqual({});
+    expect(errorsFromSaveError(null, patch)).toEqual({});
   });
 });

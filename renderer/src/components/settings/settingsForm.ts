@@ -3,7 +3,7 @@
  * zod schemas in electron/shared/records.ts, which stay the final check (client side and server side).
  */
 import { SettingsPatch } from '../../contract';
-import type { AppSettings, GpuChoice } from '../../contract';
+import type { AppSettings, GpuChoice, SerializedError } from '../../contract';
 
 export type NumericField = 'threads' | 'contextSize' | 'gpuLayersCount' | 'temperature' | 'topP' | 'topK' | 'maxTokens';
 
@@ -17,6 +17,8 @@ export interface SettingsFormValues {
   topP: string;
   topK: string;
   maxTokens: string;
+  /** The GGUF embedding model for meaning search; empty = keyword search only. */
+  embeddingModelPath: string;
 }
 
 export type FieldError =
@@ -24,9 +26,12 @@ export type FieldError =
   | { kind: 'integer' }
   | { kind: 'range'; min: number; max: number }
   | { kind: 'topP' }
-  | { kind: 'server'; message: string };
+  | { kind: 'server'; message: string }
+  /** The server refused the value with an error code (a model file that is missing, not a GGUF…). */
+  | { kind: 'code'; code: string; message: string };
 
-export type FieldErrors = Partial<Record<NumericField | 'gpu', FieldError>>;
+export type FormField = NumericField | 'gpu' | 'embeddingModelPath';
+export type FieldErrors = Partial<Record<FormField, FieldError>>;
 
 interface NumericSpec {
   min: number;
@@ -58,6 +63,7 @@ export function formFromSettings(settings: AppSettings): SettingsFormValues {
     topP: String(settings.sampling.topP),
     topK: String(settings.sampling.topK),
     maxTokens: String(settings.sampling.maxTokens),
+    embeddingModelPath: settings.embeddingModelPath ?? '',
   };
 }
 
@@ -75,8 +81,9 @@ export function parseNumber(field: NumericField, raw: string): { value: number }
 }
 
 /** Which form field a settings path (from zod issues) belongs to. */
-export function fieldForPath(path: readonly (string | number)[]): NumericField | 'gpu' | null {
+export function fieldForPath(path: readonly (string | number)[]): FormField | null {
   const [section, key] = path;
+  if (section === 'embeddingModelPath') return 'embeddingModelPath';
   if (section === 'load') {
     if (key === 'threads' || key === 'contextSize' || key === 'gpu') return key;
     if (key === 'gpuLayers') return 'gpuLayersCount';
@@ -112,6 +119,9 @@ export function buildPatch(values: SettingsFormValues, current: AppSettings): { 
   const patch: SettingsPatch = {};
   if (Object.keys(load).length > 0) patch.load = load;
   if (Object.keys(sampling).length > 0) patch.sampling = sampling;
+  // An empty field means keyword search only.
+  const embeddingModelPath = values.embeddingModelPath.trim() || null;
+  if (embeddingModelPath !== current.embeddingModelPath) patch.embeddingModelPath = embeddingModelPath;
 
   // The shared schema has the last word (it is what the server checks).
   if (Object.keys(errors).length === 0) {
@@ -139,4 +149,20 @@ export function errorsFromServer(details: Record<string, unknown> | undefined): 
     if (field && !errors[field]) errors[field] = { kind: 'server', message: typeof message === 'string' ? message : '' };
   }
   return errors;
+}
+
+/** Error codes the server gives a model file it cannot use (see electron/services/models/inspectModel.ts). */
+export const embeddingModelErrorCodes = ['MODEL_FILE_NOT_FOUND', 'MODEL_NOT_A_FILE', 'MODEL_NOT_GGUF', 'MODEL_TRUNCATED', 'MODEL_UNSUPPORTED_ARCHITECTURE', 'MODEL_TOO_LARGE'] as const;
+export type EmbeddingModelErrorCode = (typeof embeddingModelErrorCodes)[number];
+export const isEmbeddingModelErrorCode = (code: string): code is EmbeddingModelErrorCode => (embeddingModelErrorCodes as readonly string[]).includes(code);
+
+/**
+ * The field errors for a save the server refused: its validation issues per field, or, when the patch set an
+ * embedding model and the server found the file unusable, that error on the embedding model field.
+ */
+export function errorsFromSaveError(error: SerializedError | null, patch: SettingsPatch): FieldErrors {
+  if (!error) return {};
+  if (error.code === 'INVALID_INPUT') return errorsFromServer(error.details);
+  if (patch.embeddingModelPath && isEmbeddingModelErrorCode(error.code)) return { embeddingModelPath: { kind: 'code', code: error.code, message: error.message } };
+  return {};
 }
