@@ -1,4 +1,4 @@
-import type { DocumentSummary, ParsedTable } from '../../shared/documents';
+import type { DocumentSummary } from '../../shared/documents';
 
 export interface ChunkingOptions {
   /** Length a text chunk aims for, in characters (UTF-16 units). Defaults to 1000. */
@@ -23,20 +23,8 @@ export interface DocumentChunk {
   text: string;
 }
 
-/** A table with where it sits: its page and its 0-based index in the document. */
-export interface LocatedTable extends ParsedTable {
-  page: number;
-  tableIndex: number;
-}
-
-/** What the page view shows: the page's text (headings and paragraphs) and its tables. */
-export interface DocumentPageView {
-  documentId: string;
-  number: number;
-  label: string | null;
-  text: string;
-  tables: LocatedTable[];
-}
+// The page view's types cross the API, so they live in electron/shared/documents.ts.
+export type { LocatedTable, DocumentPageView } from '../../shared/documents';
 
 /** What the caller knows about the file itself (the loader does not). */
 export interface DocumentFileInfo {

@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../contract';
+import { testMessage } from '../testing/messages';
 import { comparePair, groupAlternatives, originalId, parseSeed } from './alternatives';
 
-function message(id: string, role: MessageRecord['role'], alternativeOf: string | null = null): MessageRecord {
-  return {
-    id,
-    role,
-    alternativeOf,
-    citations: [],
-    conversationId: 'c1',
-    content: '',
-    reasoning: '',
-    answer: '',
-    status: 'complete',
-    errorCode: null,
-    errorMessage: null,
-    modelPath: null,
-    modelName: null,
-    modelHash: null,
-    backend: null,
-    sampling: null,
-    createdAt: 1,
-    updatedAt: 1,
-  } as MessageRecord;
-}
+const message = (id: string, role: MessageRecord['role'], alternativeOf: string | null = null): MessageRecord => testMessage({ id, role, alternativeOf });
 
 const shape = (messages: MessageRecord[]) =>
   groupAlternatives(messages).map((item) => (item.kind === 'user' ? item.message.id : item.answers.map((a) => a.id)));

@@ -1,29 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError, type ApiClient, type ChatChunk, type ConversationSummary, type MessageRecord } from '../contract';
 import type { DeltaBatch, DeltaBatcher } from '../lib/deltaBatcher';
+import { testMessage } from '../testing/messages';
 import { createConversationsStore } from './conversations';
 
-function message(partial: Partial<MessageRecord> & Pick<MessageRecord, 'id' | 'role'>): MessageRecord {
-  return {
-    conversationId: 'c1',
-    content: '',
-    reasoning: '',
-    answer: '',
-    status: 'complete',
-    errorCode: null,
-    errorMessage: null,
-    modelPath: null,
-    modelName: null,
-    modelHash: null,
-    backend: null,
-    sampling: null,
-    alternativeOf: null,
-    citations: [],
-    createdAt: 1,
-    updatedAt: 1,
-    ...partial,
-  } as MessageRecord;
-}
+const message = testMessage;
 
 const summary = (id: string, updatedAt: number, messageCount = 0): ConversationSummary => ({ id, title: id, createdAt: 1, updatedAt, messageCount });
 

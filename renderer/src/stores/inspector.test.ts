@@ -1,30 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError, type ApiClient, type MessageRecord } from '../contract';
 import { result } from '../lib/fixtures/grossProfit';
+import { testMessage } from '../testing/messages';
 import { checkKey, createInspectorStore } from './inspector';
 
 function answer(partial: Partial<MessageRecord> = {}): MessageRecord {
-  return {
-    id: 'a1',
-    conversationId: 'c1',
-    role: 'assistant',
-    content: '',
-    reasoning: 'Gross profit = 5,829 - 5,735 = 104.',
-    answer: '\\boxed{104}',
-    status: 'complete',
-    errorCode: null,
-    errorMessage: null,
-    modelPath: null,
-    modelName: null,
-    modelHash: null,
-    backend: null,
-    sampling: null,
-    alternativeOf: null,
-    citations: [],
-    createdAt: 1,
-    updatedAt: 1,
-    ...partial,
-  } as MessageRecord;
+  return testMessage({ id: 'a1', role: 'assistant', reasoning: 'Gross profit = 5,829 - 5,735 = 104.', answer: '\\boxed{104}', ...partial });
 }
 
 function fakeApi(handlers: Record<string, (input: never) => unknown>) {
