@@ -37,7 +37,8 @@ describe('dianjin ask', () => {
     expect(json.threads).toBe(1);
     expect(json.contextSize).toBe(1024);
     expect(json.completionTokens).toBeGreaterThan(0);
-    expect(json.completionTokens).toBeLessThanOrEqual(24);
+    // +1: node-llama-cpp completes a multi-byte character started by the last allowed token.
+    expect(json.completionTokens).toBeLessThanOrEqual(25);
     expect(json.status).toBe('complete');
   });
 

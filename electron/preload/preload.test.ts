@@ -41,7 +41,7 @@ describe('preload bridge', () => {
     expect(bridge.host).toBe('electron');
     expect(Object.keys(bridge.api).sort()).toEqual([...methodNames].sort());
     for (const fn of Object.values(bridge.api)) expect(typeof fn).toBe('function');
-    expect(Object.keys(bridge).sort()).toEqual(['api', 'host', 'pathForFile', 'pickModelFile']);
+    expect(Object.keys(bridge).sort()).toEqual(['api', 'host', 'pathForFile', 'pickDocumentFiles', 'pickModelFile']);
   });
 
   it('calls return envelopes', async () => {

@@ -35,7 +35,10 @@ describe('InferenceHost', () => {
     expect(model).toMatchObject({ backend: 'cpu', threads: 1, contextSize: 512, name: 'DianJin Test Tiny' });
     const texts: string[] = [];
     const result = await host.generate([{ role: 'user', content: 'hi' }], { ...defaultSettings.sampling, maxTokens: 8 }, { onText: (t) => texts.push(t) });
-    expect(result.stats.completionTokens).toBe(8);
+    // node-llama-cpp finishes a multi-byte character before stopping: a token that decodes to half a UTF-8 character
+    // is held and the next one generated, so maxTokens can be exceeded by one.
+    expect(result.stats.completionTokens).toBeGreaterThanOrEqual(8);
+    expect(result.stats.completionTokens).toBeLessThanOrEqual(9);
     expect(result.stopReason).toBe('maxTokens');
     expect(texts.join('').length).toBeGreaterThan(0);
     expect(host.status.restarts).toBe(0);
