@@ -29,6 +29,13 @@ export const errorCodes = [
   'DOCUMENT_UNSUPPORTED',
   'DOCUMENT_TOO_LARGE',
   'CANCELLED',
+  /** Model downloads (electron/services/models/downloads). */
+  'DOWNLOAD_FAILED',
+  'DOWNLOAD_HTTP_ERROR',
+  'DOWNLOAD_CHECKSUM_MISMATCH',
+  'DOWNLOAD_UNVERIFIED',
+  'DOWNLOAD_OFFLINE',
+  'DISK_FULL',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

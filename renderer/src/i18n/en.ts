@@ -533,6 +533,12 @@ export const en = {
     DOCUMENT_UNSUPPORTED: 'This kind of file is not supported. Add PDF, DOCX, XLSX, CSV, HTML, TXT or Markdown files.',
     DOCUMENT_TOO_LARGE: 'The file is too large to add (more than 2,000 pages or 500 MB). Split it into parts.',
     CANCELLED: 'Cancelled.',
+    DOWNLOAD_FAILED: 'The download did not finish. Start it again to resume from where it stopped.',
+    DOWNLOAD_HTTP_ERROR: 'The server refused the download. Check the link, try another mirror in Settings, or try again later.',
+    DOWNLOAD_CHECKSUM_MISMATCH: 'The downloaded file does not match its expected SHA-256 and was deleted. Check the hash or the mirror and download it again.',
+    DOWNLOAD_UNVERIFIED: 'This file has no known SHA-256, so it cannot be verified. Enter the hash from the model page, or confirm to download it unverified.',
+    DOWNLOAD_OFFLINE: 'The download server cannot be reached: this computer is offline or the server is unreachable. Check the connection or choose a mirror.',
+    DISK_FULL: 'There is not enough disk space for this model. Free some space or choose another folder.',
     INTERNAL: 'Something went wrong. Try again; if it keeps happening, restart the workbench.',
     client: {
       connectionLost: 'The connection to the server was lost. It reconnects automatically; try again in a moment.',

@@ -535,6 +535,12 @@ export const zhCN: Translation = {
     DOCUMENT_UNSUPPORTED: '不支持此类文件。请添加 PDF、DOCX、XLSX、CSV、HTML、TXT 或 Markdown 文件。',
     DOCUMENT_TOO_LARGE: '文件过大，无法添加（超过 2,000 页或 500 MB）。请拆分后再添加。',
     CANCELLED: '已取消。',
+    DOWNLOAD_FAILED: '下载未完成。请重新开始，将从中断处继续。',
+    DOWNLOAD_HTTP_ERROR: '服务器拒绝了下载。请检查链接，在设置中换用其他镜像，或稍后重试。',
+    DOWNLOAD_CHECKSUM_MISMATCH: '下载的文件与预期的 SHA-256 不符，已被删除。请核对哈希值或镜像后重新下载。',
+    DOWNLOAD_UNVERIFIED: '此文件没有已知的 SHA-256，无法校验。请填写模型页面上的哈希值，或确认以未校验方式下载。',
+    DOWNLOAD_OFFLINE: '无法连接下载服务器：本机处于离线状态或服务器不可达。请检查网络连接或选择镜像。',
+    DISK_FULL: '磁盘空间不足，无法保存此模型。请释放空间或选择其他文件夹。',
     INTERNAL: '出现错误。请重试；如果问题持续，请重新启动工作台。',
     client: {
       connectionLost: '与服务器的连接已断开，正在自动重连；请稍后重试。',
