@@ -8,6 +8,7 @@ import { runAsk } from './ask';
 import { runServe } from './serve';
 import { runTraceCheck } from './trace';
 import { runDocsAdd, runDocsEmbed, runDocsList, runDocsRemove, runDocsSearch } from './docs';
+import { runModelsDownload, runModelsInspect, runModelsList, runModelsRemove } from './models';
 import { packageVersion } from './runtime';
 
 function intArg(name: string, min: number, max: number) {
@@ -111,6 +112,43 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<id>', 'document id (see `docs list`)')
     .action(async (id: string) => {
       process.exitCode = await runDocsRemove(id);
+    });
+
+  const modelsCmd = program.command('models').description('The model library: list, inspect, download (resumable, verified) and remove GGUF models.');
+  modelsCmd
+    .command('list')
+    .description('List the models in the models folder, imported and downloaded ones, and unfinished downloads.')
+    .option('--json', 'print {models, downloads} as one JSON object')
+    .action(async (opts) => {
+      process.exitCode = await runModelsList(opts);
+    });
+  modelsCmd
+    .command('inspect')
+    .description("Show a GGUF file's architecture, quantization, context length, chat template and memory estimate.")
+    .argument('<path>', 'GGUF file')
+    .option('--ctx <n>', 'context size for the memory estimate (default: the load settings)', intArg('--ctx', 256, 262144))
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, opts) => {
+      process.exitCode = await runModelsInspect(file, opts);
+    });
+  modelsCmd
+    .command('download')
+    .description('Download a model (progress on stderr); resumes a partial file in the folder; deletes it and fails on a checksum mismatch.')
+    .argument('<url>', 'http(s) link to the file (Hugging Face links follow the mirror setting)')
+    .option('--sha256 <hex>', 'expected SHA-256 of the file')
+    .option('--to <dir>', 'destination folder (default: the models folder)')
+    .option('--allow-unverified', 'download even though no SHA-256 is known')
+    .option('--json', 'print {path, sha256, verified, sizeBytes} as one JSON object')
+    .action(async (url: string, opts) => {
+      process.exitCode = await runModelsDownload(url, opts);
+    });
+  modelsCmd
+    .command('rm')
+    .description('Remove a model: deletes the file if it is in the models folder or was downloaded, otherwise only forgets it.')
+    .argument('<path>', 'GGUF file')
+    .option('--json', 'print {path, deleted, forgotten} as one JSON object')
+    .action(async (file: string, opts) => {
+      process.exitCode = await runModelsRemove(file, opts);
     });
 
   const trace = program.command('trace').description('Check reasoning traces (arithmetic, sources, answer consistency).');

@@ -18,6 +18,7 @@ import {
 import type { SerializedError } from './errors';
 import { TraceInput, type TraceCheckResult, type TraceComparison } from './inspection';
 import type { DocumentPageView, DocumentSummary, IngestBatchResult, IngestProgress, SearchResult } from './documents';
+import type { CatalogEntryWithFit, DownloadJob, DownloadProgress, DownloadResult, MirrorChoice } from './models';
 
 // ── Method descriptors ────────────────────────────────────────────────────────────────────────────────────────
 export interface CallMethod<I extends z.ZodType, O> {
@@ -179,6 +180,36 @@ export const api = {
   'models.inspect': call<ModelFileInfo>()(z.object({ path: filePath }).strict()),
   /** Validates a GGUF, makes it the selected model and loads it in the inference process. */
   'models.select': call<InferenceStatus>()(z.object({ path: filePath }).strict()),
+  /** The downloadable models, each with how it would run here at `contextSize` (default: the load settings'). */
+  'models.catalog': call<CatalogEntryWithFit[]>()(z.object({ contextSize: z.number().int().min(256).max(262144).optional() }).strict()),
+  /**
+   * Downloads a model file (resuming its partial file), verifies its SHA-256 and resolves with its path. Progress
+   * chunks while it runs; cancelling the stream pauses it (the partial file stays, the same call resumes it).
+   * Without a known hash it fails with DOWNLOAD_UNVERIFIED unless `allowUnverified` (the user confirmed).
+   */
+  'models.download': stream<DownloadProgress, DownloadResult>()(
+    z
+      .object({
+        url: z.string().trim().url('A download link (http or https) is required.').max(4096),
+        sha256: z.string().trim().regex(/^[0-9a-fA-F]{64}$/, 'The SHA-256 must be 64 hexadecimal digits.').optional(),
+        toDir: filePath.optional(),
+        allowUnverified: z.boolean().optional(),
+      })
+      .strict(),
+  ),
+  /** Download jobs, persisted across restarts (paused and failed ones resume from their partial file). */
+  'models.downloads': call<DownloadJob[]>()(empty),
+  'models.pauseDownload': call<DownloadJob>()(z.object({ id }).strict()),
+  /** Stops a download, deletes its partial file and forgets it. */
+  'models.cancelDownload': call<{ cancelled: boolean }>()(z.object({ id }).strict()),
+  /** Records a GGUF the user already has by its path (no copy); `models.list` then shows it. */
+  'models.import': call<ModelFileInfo>()(z.object({ path: filePath }).strict()),
+  /** Forgets a model; deletes the file only when it is in the models folder or was downloaded by the app. */
+  'models.remove': call<{ path: string; deleted: boolean; forgotten: boolean }>()(z.object({ path: filePath }).strict()),
+  /** Where Hugging Face downloads come from: huggingface.co, hf-mirror.com, ModelScope or a custom base URL. */
+  'models.setMirror': call<{ mirror: MirrorChoice }>()(
+    z.object({ mirror: z.union([z.enum(['huggingface', 'hf-mirror', 'modelscope']), z.object({ custom: z.string().trim().url().max(2000) }).strict()]) }).strict(),
+  ),
 
   'inference.status': call<InferenceStatus>()(empty),
 

@@ -18,6 +18,11 @@ import { AsyncChannel } from '../events/EventHub';
 import { TraceService } from '../inspection/TraceService';
 import { forkInferenceProcess, type SpawnInferenceProcess } from '../inference/process';
 import { ModelService } from '../models/ModelService';
+import { ModelLibrary } from '../models/ModelLibrary';
+import { DownloadManager } from '../models/downloads/DownloadManager';
+import { estimateCatalogFit, machineFromOs } from '../models/fit';
+import { loadCatalog } from '../models/catalog';
+import type { DownloadProgress } from '../../shared/models';
 import { appPaths, ensureAppPaths, type AppPaths } from '../paths';
 import { Store } from '../store';
 
@@ -68,6 +73,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     onRestarted: (reason) => events.emit({ type: 'inference.restarted', reason, interruptedMessageId: chat?.takeInterruptedMessageId() ?? null }),
   });
   const models = new ModelService({ modelsDir: paths.modelsDir, host: inference, ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}) });
+  // Imported and downloaded models (by path) and the download mirror; download jobs survive restarts.
+  const library = new ModelLibrary(nodePath.join(paths.dataDir, 'model-library.json'), paths.modelsDir);
+  const downloads = new DownloadManager({
+    jobsFile: nodePath.join(paths.dataDir, 'downloads.json'),
+    modelsDir: paths.modelsDir,
+    mirror: () => library.mirror,
+    onCompleted: (result) => void library.add(result.path, 'downloaded'),
+  });
   let passages: SourcePassages | null = null;
   const documents = new DocumentService({
     index: new DocumentIndex(store.database),
@@ -127,13 +140,40 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     'models.list': async () => {
       const settings = store.getSettings();
-      return models.list(settings.load.contextSize, [settings.modelPath]);
+      return models.list(settings.load.contextSize, [settings.modelPath, ...library.known().map((k) => k.path)]);
     },
     'models.inspect': async ({ path }) => {
       const { modelBytes: _modelBytes, ...info } = await models.inspect(path, store.getSettings().load.contextSize);
       return info;
     },
     'models.select': async ({ path }) => selectModel(path),
+    'models.catalog': async ({ contextSize }) => {
+      const machine = machineFromOs();
+      const ctx = contextSize ?? store.getSettings().load.contextSize;
+      const local = new Map(library.known().map((k) => [nodePath.basename(k.path), k.path]));
+      return loadCatalog().map((entry) => ({ ...entry, fit: estimateCatalogFit(entry, machine, ctx), localPath: local.get(entry.fileName) ?? null }));
+    },
+    'models.download': (input, ctx) =>
+      progressChannel<DownloadProgress, Awaited<ReturnType<DownloadManager['start']>>>((onProgress) =>
+        downloads.start(input.url, { ...input, signal: ctx.signal, onProgress }),
+      ),
+    'models.downloads': async () => downloads.list(),
+    'models.pauseDownload': async ({ id }) => downloads.pause(id),
+    'models.cancelDownload': async ({ id }) => {
+      await downloads.cancel(id);
+      return { cancelled: true };
+    },
+    'models.import': async ({ path }) => {
+      const { modelBytes: _modelBytes, ...info } = await models.inspect(path, store.getSettings().load.contextSize);
+      library.add(info.path, 'imported');
+      return info;
+    },
+    'models.remove': async ({ path }) => {
+      const result = await library.remove(path);
+      if (store.getSettings().modelPath === result.path) store.updateSettings({ modelPath: null });
+      return result;
+    },
+    'models.setMirror': async ({ mirror }) => ({ mirror: library.setMirror(mirror) }),
     'inference.status': async () => inference.status,
     'chat.list': async () => store.listConversations(),
     'chat.get': async ({ id }) => store.getConversation(id),
@@ -202,6 +242,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       store.close();
     },
   };
+}
+
+/** Any long work as a stream: its progress chunks while it runs, its result at the end. */
+async function* progressChannel<P, T>(run: (onProgress: (progress: P) => void) => Promise<T>): AsyncGenerator<P, T, void> {
+  const progress = new AsyncChannel<P>();
+  const done = run((p) => progress.push(p)).finally(() => progress.close());
+  for await (const p of progress) yield p;
+  return await done;
 }
 
 /** Long library work as a stream: progress chunks while it runs, its result at the end. */

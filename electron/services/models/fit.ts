@@ -132,3 +132,17 @@ export async function estimateFileFit(filePath: string, machine: MachineResource
   const cpuWeights = (insights.modelSize / totalLayers) * (totalLayers - gpuLayers);
   return finish({ ...base, verdict: gpuLayers > 0 ? 'gpu-partial' : 'cpu-only', gpuLayers, cpuTokensPerSecond: cpuTokensPerSecond(cpuWeights, machine) });
 }
+
+/** RAM/VRAM bytes of a local GGUF at a context size, CPU-only and fully offloaded (node-llama-cpp's estimates). */
+export async function estimateFileMemory(filePath: string, contextSize: number): Promise<{ contextSize: number; cpuOnly: { ramBytes: number }; fullGpu: { ramBytes: number; vramBytes: number } }> {
+  const info = await readGgufFileInfo(filePath, { logWarnings: false, spliceSplitFiles: false });
+  const insights = await GgufInsights.from(info);
+  const ctx = Math.min(contextSize, insights.trainContextSize ?? contextSize);
+  const total = (gpuLayers: number) => {
+    const model = insights.estimateModelResourceRequirements({ gpuLayers });
+    const context = insights.estimateContextResourceRequirements({ contextSize: ctx, modelGpuLayers: gpuLayers });
+    return { ramBytes: model.cpuRam + context.cpuRam, vramBytes: model.gpuVram + context.gpuVram };
+  };
+  const cpu = total(0);
+  return { contextSize: ctx, cpuOnly: { ramBytes: cpu.ramBytes + cpu.vramBytes }, fullGpu: total(insights.totalLayers) };
+}
