@@ -1,5 +1,7 @@
 /** `dianjin ask`: one question, streamed to the terminal (reasoning dimmed), or one JSON object with --json. */
+import path from 'node:path';
 import type { ChatChunk, ChatSendInput } from '../shared/api';
+import { AppError } from '../shared/errors';
 import type { GpuChoice, MessageRecord } from '../shared/records';
 import { checkTrace } from '../services/inspector';
 import { createCliServices } from './services';
@@ -15,6 +17,10 @@ export interface AskOptions {
   gpu?: GpuChoice;
   conversation?: string;
   doc?: string[];
+  /** A LoRA adapter GGUF applied on top of the model for this question (settings are not changed). */
+  lora?: string;
+  /** Defaults to 1. */
+  loraScale?: number;
 }
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -27,6 +33,7 @@ function summarizeCheck(question: string, record: MessageRecord) {
 }
 
 export async function runAsk(question: string, options: AskOptions): Promise<number> {
+  if (options.loraScale !== undefined && !options.lora) throw new AppError('INVALID_INPUT', '--lora-scale needs --lora ADAPTER.GGUF.');
   const services = await createCliServices('cli');
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -72,6 +79,7 @@ export async function runAsk(question: string, options: AskOptions): Promise<num
         ...(options.threads !== undefined ? { threads: options.threads } : {}),
         ...(options.ctx !== undefined ? { contextSize: options.ctx } : {}),
         ...(options.gpu !== undefined ? { gpu: options.gpu } : {}),
+        ...(options.lora ? { lora: { path: path.resolve(options.lora), scale: options.loraScale ?? 1 } } : {}),
       },
     };
     const iterator = services.dispatcher.stream('chat.send', input, { signal: controller.signal, host: 'cli' });
@@ -96,6 +104,7 @@ export async function runAsk(question: string, options: AskOptions): Promise<num
           model: record.modelName,
           modelPath: record.modelPath,
           modelHash: record.modelHash,
+          lora: model?.lora ? { path: model.lora.path, scale: model.lora.scale } : null,
           backend: record.backend,
           threads: model?.threads ?? null,
           contextSize: model?.contextSize ?? null,

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateTestLora } from '../../models/testModel/generateTestLora';
 import { repoRoot, tempDir, tinyModel } from '../testing/fixtures';
 
 const home = tempDir('dianjin-cli-');
@@ -40,6 +41,25 @@ describe('dianjin ask', () => {
     // +1: node-llama-cpp completes a multi-byte character started by the last allowed token.
     expect(json.completionTokens).toBeLessThanOrEqual(25);
     expect(json.status).toBe('complete');
+  });
+
+  it('--lora ADAPTER --lora-scale S applies an adapter for this question and names it in --json', async () => {
+    const adapter = path.join(home.dir, 'adapter.gguf');
+    await generateTestLora({ outPath: adapter });
+    const common = ['ask', '--model', tinyModel, '--json', '--max-tokens', '12', '--threads', '1', '--ctx', '512', '--gpu', 'off', '--temperature', '0', '--seed', '5'];
+    const last = (result: ReturnType<typeof dianjin>) => JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+    const adapted = dianjin([...common, '--lora', adapter, '--lora-scale', '0.5', 'Gross margin?']);
+    expect(adapted.code, adapted.stderr).toBe(0);
+    const json = last(adapted);
+    expect(json.lora).toEqual({ path: adapter, scale: 0.5 });
+    expect(json.model).toBe('DianJin Test Tiny + adapter.gguf ×0.5');
+    const plain = last(dianjin([...common, 'Gross margin?']));
+    expect(plain.lora).toBeNull();
+    expect(plain.model).toBe('DianJin Test Tiny');
+    expect(json.reasoning + json.answer).not.toBe(plain.reasoning + plain.answer);
+    expectCleanError(dianjin(['ask', '--model', tinyModel, '--lora', tinyModel, 'Hi']), /not an adapter/);
+    expectCleanError(dianjin(['ask', '--model', tinyModel, '--lora', adapter, '--lora-scale', '9', 'Hi']), /--lora-scale must be a number from 0 to 4/);
+    expectCleanError(dianjin(['ask', '--model', tinyModel, '--lora-scale', '1', 'Hi']), /--lora-scale needs --lora/);
   });
 
   it('streams reasoning and answer as text without --json', () => {

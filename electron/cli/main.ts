@@ -58,6 +58,8 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--gpu <backend>', 'GPU backend').choices(['auto', 'off', 'cuda', 'metal', 'vulkan']))
     .option('--conversation <id>', 'continue a saved conversation')
     .option('--doc <id>', 'answer from this library document, with citations (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--lora <path>', 'LoRA adapter GGUF applied on top of the model (this question only)')
+    .option('--lora-scale <s>', 'how strongly the adapter applies, 0 to 4 (default 1)', floatArg('--lora-scale', 0, 4))
     .action(async (words: string[], opts) => {
       process.exitCode = await runAsk(words.join(' '), opts);
     });

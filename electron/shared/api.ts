@@ -9,6 +9,7 @@ import {
   AppSettings,
   SamplingSettings,
   LoadSettings,
+  type LoraAdapter,
   ThemeChoice,
   LanguageChoice,
   type ConversationRecord,
@@ -69,6 +70,8 @@ export interface LoadedModelInfo {
   contextSize: number;
   gpuLayers: number;
   totalLayers: number;
+  /** The LoRA adapter applied on top of the model, if any. */
+  lora?: LoraAdapter | null;
 }
 
 export interface InferenceStatus {

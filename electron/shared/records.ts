@@ -20,6 +20,13 @@ export const SamplingSettings = z.object({
 });
 export type SamplingSettings = z.infer<typeof SamplingSettings>;
 
+/** A LoRA adapter GGUF and how strongly it applies (0 = not at all, 1 = as trained). */
+export const LoraAdapter = z.object({
+  path: z.string().trim().min(1).max(4096),
+  scale: z.number().min(0).max(4),
+});
+export type LoraAdapter = z.infer<typeof LoraAdapter>;
+
 /** How the model is loaded: changing any of these reloads the model in the inference process. */
 export const LoadSettings = z.object({
   /** 0 = automatic (measured default, see electron/services/inference/threads.ts). */
@@ -28,6 +35,8 @@ export const LoadSettings = z.object({
   gpu: GpuChoice,
   /** 'auto' lets node-llama-cpp fit as many layers as the device holds. */
   gpuLayers: z.union([z.literal('auto'), z.literal('max'), z.number().int().min(0).max(1000)]),
+  /** A LoRA adapter (GGUF) applied on top of the model; absent or null = none. */
+  lora: LoraAdapter.nullable().optional(),
 });
 export type LoadSettings = z.infer<typeof LoadSettings>;
 

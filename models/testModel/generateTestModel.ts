@@ -48,13 +48,13 @@ export const testModelChatTemplate =
 
 export const defaultTestModelPath = path.join(repoRoot, 'models', 'test-qwen2-tiny.gguf');
 
-const ggufAlignment = 32;
+export const ggufAlignment = 32;
 const ggmlTypeF32 = 0;
 /** `general.file_type` value `LLAMA_FTYPE_ALL_F32`. */
 const fileTypeAllF32 = 0;
 const weightStd = 0.02;
 
-type TensorSpec = {
+export type TensorSpec = {
   name: string;
   /** GGML order: `shape[0]` is the contiguous dimension (llama.cpp's `ne[0]`). */
   shape: number[];
@@ -235,7 +235,7 @@ async function parseQwen2Vocab() {
   return gguf(await ensureQwen2Vocab(), { allowLocalFile: true, typedMetadata: true });
 }
 
-function encodeTensorInfo(tensor: TensorSpec, offset: number): Buffer {
+export function encodeTensorInfo(tensor: TensorSpec, offset: number): Buffer {
   const nameBytes = Buffer.from(tensor.name, 'utf8');
   const buffer = Buffer.alloc(8 + nameBytes.length + 4 + 8 * tensor.shape.length + 4 + 8);
   let at = buffer.writeBigUInt64LE(BigInt(nameBytes.length), 0);
@@ -247,11 +247,11 @@ function encodeTensorInfo(tensor: TensorSpec, offset: number): Buffer {
   return buffer;
 }
 
-function elementCount(shape: number[]): number {
+export function elementCount(shape: number[]): number {
   return shape.reduce((product, dim) => product * dim, 1);
 }
 
-function alignUp(value: number, alignment: number): number {
+export function alignUp(value: number, alignment: number): number {
   return Math.ceil(value / alignment) * alignment;
 }
 
@@ -259,7 +259,7 @@ function alignUp(value: number, alignment: number): number {
  * Fills `values` with normal(0, std) samples from mulberry32 + Box-Muller: deterministic for the seed state and fast
  * enough for ~10^8 values. Returns the advanced state so consecutive tensors draw from one stream.
  */
-function fillNormal(values: Float32Array, std: number, state: number): number {
+export function fillNormal(values: Float32Array, std: number, state: number): number {
   let s = state >>> 0;
   const uniform = (): number => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -12,6 +12,7 @@ import { AsyncChannel, type EventHub } from '../events/EventHub';
 import type { InferenceHost, GenerateResult } from '../inference/InferenceHost';
 import type { ChatTurn } from '../inference/protocol';
 import type { ModelService } from '../models/ModelService';
+import { loraLabel } from '../models/inspectLora';
 import { citationsAsContext, estimateTokens, sourcesSystemPrompt, type SourcePassages, type SourceSelection } from '../documents/sourcePrompt';
 import { createTraceChecker } from '../inspector';
 import { ReasoningStreamParser } from '../reasoning';
@@ -115,7 +116,8 @@ export class ChatService {
     const userMessage = regenerating?.question ?? store.addUserMessage(conversationId, question);
     const assistant = store.startAssistantMessage(conversationId, {
       modelPath: model.path,
-      modelName: model.name,
+      // The adapter is part of what answered: "DianJin Test Tiny + adapter.gguf ×0.5", so comparisons show it.
+      modelName: model.lora ? `${model.name} + ${loraLabel(model.lora)}` : model.name,
       modelHash: host.status.model?.sha256 ?? null,
       backend: model.backend,
       sampling,

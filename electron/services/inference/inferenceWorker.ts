@@ -18,6 +18,7 @@ import type { GpuChoice, LoadSettings, SamplingSettings } from '../../shared/rec
 import { createPromptRenderer, type PromptRenderer } from './promptRenderer';
 import { textFlushIntervalMs, type ChatTurn, type HostToWorker, type StopReason, type WorkerToHost } from './protocol';
 import { defaultThreadCount } from './threads';
+import { classifyLoraFailure } from './loraErrors';
 
 // ── Messaging: the same file runs under child_process.fork and Electron's utilityProcess ──────────────────────
 interface ParentPort {
@@ -142,9 +143,15 @@ async function load(requestId: string, modelPath: string, settings: LoadSettings
       contextSize: Math.min(settings.contextSize, trainContext > 0 ? trainContext : settings.contextSize),
       threads,
       sequences: 1,
+      // Adapters apply per context; node-llama-cpp frees them with the model.
+      ...(settings.lora ? { lora: { adapters: [{ filePath: settings.lora.path, scale: settings.lora.scale }] } } : {}),
     });
   } catch (error) {
     await model.dispose();
+    if (settings.lora && /lora/i.test(String(error))) {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // llama.cpp's reason is logged just after
+      throw classifyLoraFailure(error, recentLogs.splice(0), settings.lora.path);
+    }
     throw await classifyLoadError(error, modelPath);
   }
   const prompt = createPromptRenderer(model);
@@ -159,6 +166,7 @@ async function load(requestId: string, modelPath: string, settings: LoadSettings
       contextSize: context.contextSize,
       gpuLayers: model.gpuLayers,
       totalLayers: model.fileInsights.totalLayers,
+      lora: settings.lora ?? null,
     },
   });
 }

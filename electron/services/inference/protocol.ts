@@ -1,6 +1,6 @@
 /** Messages between the host (main process / CLI / server) and the inference process. */
 import type { SerializedError } from '../../shared/errors';
-import type { LoadSettings, SamplingSettings, GenerationStats } from '../../shared/records';
+import type { LoadSettings, LoraAdapter, SamplingSettings, GenerationStats } from '../../shared/records';
 
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
@@ -22,6 +22,8 @@ export interface WorkerModelInfo {
   contextSize: number;
   gpuLayers: number;
   totalLayers: number;
+  /** The LoRA adapter applied to the context, if any. */
+  lora?: LoraAdapter | null;
 }
 
 export type StopReason = 'eos' | 'maxTokens' | 'abort' | 'stopTrigger' | 'other';

@@ -9,6 +9,7 @@ import type { LoadedModelInfo, ModelFileInfo } from '../../shared/api';
 import type { LoadSettings } from '../../shared/records';
 import type { InferenceHost } from '../inference/InferenceHost';
 import { assertFitsMemory, hashFile, inspectModelFile, type InspectedModel } from './inspectModel';
+import { inspectLoraAdapter } from './inspectLora';
 
 export interface ModelServiceOptions {
   modelsDir: string;
@@ -64,8 +65,10 @@ export class ModelService {
   }
 
   /** Validates the file and loads it unless it is already the loaded model with the same settings. */
-  async ensureLoaded(filePath: string, load: LoadSettings): Promise<LoadedModelInfo> {
+  async ensureLoaded(filePath: string, requested: LoadSettings): Promise<LoadedModelInfo> {
     const resolved = path.resolve(filePath);
+    // The LoRA adapter is part of what is loaded: another adapter, scale or none reloads the model.
+    const load: LoadSettings = { ...requested, lora: requested.lora ? { path: path.resolve(requested.lora.path), scale: requested.lora.scale } : null };
     const key = JSON.stringify([resolved, load]);
     const { host } = this.options;
     if (this.loading?.key === key) return this.loading.promise;
@@ -76,6 +79,7 @@ export class ModelService {
     const promise = (async () => {
       const inspected = await this.inspect(resolved, load.contextSize);
       assertFitsMemory(inspected, this.options.totalMemoryBytes);
+      if (load.lora) await inspectLoraAdapter(load.lora.path, resolved);
       const model = await host.load(resolved, load, null);
       this.loadedKey = key;
       void this.hash(resolved).then(
