@@ -55,6 +55,11 @@ function statusFor(code: ErrorCode): number {
     case 'MODEL_TRUNCATED':
     case 'MODEL_UNSUPPORTED_ARCHITECTURE':
     case 'BACKEND_UNAVAILABLE':
+    // The adapter set in the app's load settings cannot be applied: the model is not available as configured.
+    case 'LORA_FILE_NOT_FOUND':
+    case 'LORA_NOT_ADAPTER':
+    case 'LORA_MISMATCH':
+    case 'LORA_LOAD_FAILED':
       return 503;
     default:
       return 500;
