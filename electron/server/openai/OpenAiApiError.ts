@@ -45,6 +45,7 @@ function statusFor(code: ErrorCode): number {
     case 'MODEL_FILE_NOT_FOUND':
     case 'NOT_FOUND':
       return 404;
+    // Busy, loading, or the model (with the LoRA adapter in the load settings) cannot be loaded as configured.
     case 'GENERATION_BUSY':
     case 'INFERENCE_UNAVAILABLE':
     case 'INFERENCE_CRASHED':
@@ -55,7 +56,6 @@ function statusFor(code: ErrorCode): number {
     case 'MODEL_TRUNCATED':
     case 'MODEL_UNSUPPORTED_ARCHITECTURE':
     case 'BACKEND_UNAVAILABLE':
-    // The adapter set in the app's load settings cannot be applied: the model is not available as configured.
     case 'LORA_FILE_NOT_FOUND':
     case 'LORA_NOT_ADAPTER':
     case 'LORA_MISMATCH':
