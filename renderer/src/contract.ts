@@ -45,6 +45,16 @@ export type {
   SearchHit,
   SearchResult,
 } from '../../electron/shared/documents';
+export type {
+  CatalogEntryWithFit,
+  DownloadJob,
+  DownloadProgress,
+  DownloadResult,
+  DownloadState,
+  FitVerdict,
+  MirrorChoice,
+  ModelFitEstimate,
+} from '../../electron/shared/models';
 export { AppError, errorCodes, isErrorCode, serializeError, type ErrorCode, type SerializedError } from '../../electron/shared/errors';
 export {
   defaultSettings,
@@ -53,6 +63,7 @@ export {
   type ConversationSummary,
   type GenerationStats,
   type GpuChoice,
+  type LoraAdapter,
   type MessageRecord,
   type MessageStatus,
 } from '../../electron/shared/records';

@@ -3,6 +3,7 @@ import './styles/theme.css';
 import './styles/app.css';
 import './styles/inspector.css';
 import './styles/library.css';
+import './styles/models.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initI18n } from './i18n';

@@ -10,6 +10,7 @@ import { createInspectorStore, type InspectorState } from './inspector';
 import { createLibraryStore, type LibraryState } from './library';
 import { downloadText } from '../lib/download';
 import { createModelsStore, type ModelsState } from './models';
+import { createDownloadsStore, type DownloadsState } from './downloads';
 import { createSettingsStore, type SettingsState } from './settings';
 import { runAppEvents } from './events';
 
@@ -43,7 +44,26 @@ export const modelsStore = createModelsStore({
     const settings = settingsStore.getState().settings;
     if (settings) settingsStore.getState().setSettings({ ...settings, modelPath: path });
   },
+  storage: safeLocalStorage(),
 });
+
+/** A finished download is a local model now: the list and the catalog's "downloaded" marks change. */
+export const downloadsStore = createDownloadsStore({
+  api,
+  onError: reportError,
+  onCompleted() {
+    void modelsStore.getState().refresh();
+    void modelsStore.getState().loadCatalog();
+  },
+});
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
 
 export const libraryStore = createLibraryStore({
   api,
@@ -57,6 +77,7 @@ export const useSettings = <T>(selector: (state: SettingsState) => T): T => useS
 export const useConversations = <T>(selector: (state: ConversationsState) => T): T => useStore(conversationsStore, selector);
 export const useModels = <T>(selector: (state: ModelsState) => T): T => useStore(modelsStore, selector);
 export const useInspector = <T>(selector: (state: InspectorState) => T): T => useStore(inspectorStore, selector);
+export const useDownloads = <T>(selector: (state: DownloadsState) => T): T => useStore(downloadsStore, selector);
 export const useLibrary = <T>(selector: (state: LibraryState) => T): T => useStore(libraryStore, selector);
 
 let started = false;
@@ -74,6 +95,7 @@ export function startStores(): () => void {
   void settingsStore.getState().load();
   void conversationsStore.getState().refreshList();
   void modelsStore.getState().refresh();
+  void downloadsStore.getState().refresh();
   void libraryStore.getState().refresh();
 
   void runAppEvents(

@@ -1,7 +1,7 @@
-/** The model library (GGUF files) and selecting one. */
+/** The model library (GGUF files), selecting, importing and removing one, the download catalog and its mirror. */
 import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../contract';
-import type { InferenceStatus, ModelFileInfo } from '../contract';
+import type { CatalogEntryWithFit, InferenceStatus, MirrorChoice, ModelFileInfo } from '../contract';
 import type { SerializedError } from '../contract';
 import { toSerialized } from './errors';
 
@@ -13,7 +13,28 @@ export interface ModelsState {
   selecting: string | null;
   selectError: { path: string; error: SerializedError } | null;
 
+  catalog: CatalogEntryWithFit[];
+  catalogStatus: 'idle' | 'loading' | 'ready' | 'error';
+  catalogError: SerializedError | null;
+  /** The context size the fit estimates assume; null = the load settings'. */
+  catalogContextSize: number | null;
+  importing: boolean;
+  importError: SerializedError | null;
+  /** The path being removed, while models.remove runs. */
+  removing: string | null;
+  removeError: { path: string; error: SerializedError } | null;
+  /** The mirror last chosen here (the server does not report it back). */
+  mirror: MirrorChoice | null;
+  mirrorError: SerializedError | null;
+
   refresh(): Promise<void>;
+  loadCatalog(contextSize?: number | null): Promise<void>;
+  /** Records a GGUF by its path (no copy); resolves true when the server accepted it. */
+  importPath(path: string): Promise<boolean>;
+  /** Forgets a model (deleting it only when it is in the models folder or was downloaded). */
+  remove(path: string): Promise<{ deleted: boolean } | null>;
+  setMirror(mirror: MirrorChoice): Promise<boolean>;
+  clearImportError(): void;
   /** Validates and loads a GGUF; resolves true when the server accepted it. */
   select(path: string): Promise<boolean>;
   clearSelectError(): void;
@@ -24,15 +45,42 @@ export interface ModelsStoreDeps {
   /** Called with the status models.select returned (the model is loading). */
   onSelected?: (status: InferenceStatus, path: string) => void;
   onError?: (error: unknown) => void;
+  /** Where the last chosen mirror is remembered between reloads. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
 }
 
-export function createModelsStore({ api, onSelected, onError }: ModelsStoreDeps) {
+const mirrorKey = 'dianjin.models.mirror';
+
+function readMirror(storage: Pick<Storage, 'getItem'> | null | undefined): MirrorChoice | null {
+  try {
+    const raw = storage?.getItem(mirrorKey);
+    if (!raw) return null;
+    const parsed = JSON.parse(raw) as unknown;
+    if (parsed === 'huggingface' || parsed === 'hf-mirror' || parsed === 'modelscope') return parsed;
+    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { custom?: unknown }).custom === 'string') return { custom: (parsed as { custom: string }).custom };
+  } catch {
+    /* unreadable: no remembered choice */
+  }
+  return null;
+}
+
+export function createModelsStore({ api, onSelected, onError, storage }: ModelsStoreDeps) {
   return createStore<ModelsState>()((set, get) => ({
     files: [],
     listStatus: 'idle',
     listError: null,
     selecting: null,
     selectError: null,
+    catalog: [],
+    catalogStatus: 'idle',
+    catalogError: null,
+    catalogContextSize: null,
+    importing: false,
+    importError: null,
+    removing: null,
+    removeError: null,
+    mirror: readMirror(storage),
+    mirrorError: null,
 
     async refresh() {
       set({ listStatus: 'loading' });
@@ -63,6 +111,71 @@ export function createModelsStore({ api, onSelected, onError }: ModelsStoreDeps)
 
     clearSelectError() {
       set({ selectError: null });
+    },
+
+    async loadCatalog(contextSize) {
+      const size = contextSize === undefined ? get().catalogContextSize : contextSize;
+      set({ catalogStatus: 'loading', catalogContextSize: size });
+      try {
+        const catalog = await api.call('models.catalog', size ? { contextSize: size } : {});
+        // A later request for another context size wins.
+        if (get().catalogContextSize === size) set({ catalog, catalogStatus: 'ready', catalogError: null });
+      } catch (error) {
+        onError?.(error);
+        set({ catalogStatus: 'error', catalogError: toSerialized(error) });
+      }
+    },
+
+    async importPath(rawPath) {
+      const path = rawPath.trim();
+      if (!path || get().importing) return false;
+      set({ importing: true, importError: null });
+      try {
+        await api.call('models.import', { path });
+        set({ importing: false });
+        await get().refresh();
+        return true;
+      } catch (error) {
+        onError?.(error);
+        set({ importing: false, importError: toSerialized(error) });
+        return false;
+      }
+    },
+
+    async remove(path) {
+      if (get().removing) return null;
+      set({ removing: path, removeError: null });
+      try {
+        const result = await api.call('models.remove', { path });
+        set({ removing: null });
+        await Promise.all([get().refresh(), get().loadCatalog()]);
+        return { deleted: result.deleted };
+      } catch (error) {
+        onError?.(error);
+        set({ removing: null, removeError: { path, error: toSerialized(error) } });
+        return null;
+      }
+    },
+
+    async setMirror(mirror) {
+      try {
+        const result = await api.call('models.setMirror', { mirror });
+        set({ mirror: result.mirror, mirrorError: null });
+        try {
+          storage?.setItem(mirrorKey, JSON.stringify(result.mirror));
+        } catch {
+          /* storage full or disabled: only this session remembers it */
+        }
+        return true;
+      } catch (error) {
+        onError?.(error);
+        set({ mirrorError: toSerialized(error) });
+        return false;
+      }
+    },
+
+    clearImportError() {
+      set({ importError: null });
     },
   }));
 }

@@ -7,10 +7,21 @@ import { formatBytes, formatInteger } from '../../lib/format';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
 import { openModelFile } from './openModelFile';
+import { CatalogSection } from './CatalogSection';
+import { MirrorSetting } from './MirrorSetting';
 
-function ModelRow({ model, selected, selecting, onUse }: { model: ModelFileInfo; selected: boolean; selecting: boolean; onUse(): void }) {
+/** Whether a file sits in the models folder (removing it deletes it; elsewhere it is only forgotten). */
+function isInFolder(path: string, folder: string | null): boolean {
+  if (!folder) return false;
+  const norm = (p: string) => p.replace(/\\/g, '/').replace(/\/+$/, '');
+  return norm(path).startsWith(`${norm(folder)}/`);
+}
+
+function ModelRow({ model, selected, selecting, inFolder, onUse }: { model: ModelFileInfo; selected: boolean; selecting: boolean; inFolder: boolean; onUse(): void }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
+  const removing = useModels((s) => s.removing === model.path);
+  const [confirming, setConfirming] = useState(false);
   return (
     <tr className={`model-row ${selected ? 'is-selected' : ''}`} data-testid="model-list-item" data-path={model.path} data-selected={selected}>
       <td className="model-file">
@@ -33,6 +44,30 @@ function ModelRow({ model, selected, selecting, onUse }: { model: ModelFileInfo;
             {t('models.use')}
           </button>
         )}
+        {confirming ? (
+          <div className="inline-confirm" role="group" data-testid="model-remove-prompt">
+            <span className="muted">{inFolder ? t('models.remove.deleteText') : t('models.remove.forgetText')}</span>
+            <button
+              type="button"
+              className="button button-small button-danger"
+              data-testid="model-remove-confirm"
+              disabled={removing}
+              onClick={() => {
+                setConfirming(false);
+                void modelsStore.getState().remove(model.path);
+              }}
+            >
+              {inFolder ? t('models.remove.delete') : t('models.remove.forget')}
+            </button>
+            <button type="button" className="button button-small" onClick={() => setConfirming(false)}>
+              {t('models.download.keep')}
+            </button>
+          </div>
+        ) : (
+          <button type="button" className="button button-small" data-testid="model-remove" disabled={removing} onClick={() => setConfirming(true)}>
+            {t('models.remove.button')}
+          </button>
+        )}
       </td>
     </tr>
   );
@@ -45,6 +80,9 @@ export function ModelView() {
   const listError = useModels((s) => s.listError);
   const selecting = useModels((s) => s.selecting);
   const selectError = useModels((s) => s.selectError);
+  const importing = useModels((s) => s.importing);
+  const importError = useModels((s) => s.importError);
+  const removeError = useModels((s) => s.removeError);
   const modelsDir = useApp((s) => s.info?.modelsDir ?? null);
   const loadedPath = useApp((s) => s.status?.model?.path ?? null);
   const statusError = useApp((s) => (s.status?.state === 'error' ? s.status.error : null));
@@ -61,6 +99,15 @@ export function ModelView() {
       setPath('');
       appStore.getState().setView('chat');
     }
+  };
+
+  const importFile = async (target: string) => {
+    if (await modelsStore.getState().importPath(target)) setPath('');
+  };
+
+  const pickAndImport = async () => {
+    const picked = await pickModelFile?.();
+    if (picked) await importFile(picked);
   };
 
   const onSubmit = (event: FormEvent) => {
@@ -111,15 +158,33 @@ export function ModelView() {
             onChange={(e) => {
               setPath(e.target.value);
               if (selectError) modelsStore.getState().clearSelectError();
+              if (importError) modelsStore.getState().clearImportError();
             }}
           />
           <button type="submit" className="button button-primary" data-testid="model-path-submit" disabled={!path.trim() || selecting !== null}>
             {selecting ? t('models.loading') : t('models.pathSubmit')}
           </button>
+          <button
+            type="button"
+            className="button"
+            data-testid="model-import"
+            title={t('models.import.tooltip')}
+            disabled={!path.trim() || importing}
+            onClick={() => void importFile(path)}
+          >
+            {importing ? t('models.import.importing') : t('models.import.button')}
+          </button>
+          {pickModelFile && (
+            <button type="button" className="button" data-testid="model-import-pick" title={t('models.import.pickTooltip')} disabled={importing} onClick={() => void pickAndImport()}>
+              {t('models.import.pick')}
+            </button>
+          )}
         </div>
         <p className="field-help">{host === 'browser' ? t('models.browserHint') : t('models.dropHint')}</p>
       </form>
 
+      {importError && <ErrorMessage error={importError} onDismiss={() => modelsStore.getState().clearImportError()} />}
+      {removeError && <ErrorMessage error={removeError.error} />}
       {selectError && <ErrorMessage error={selectError.error} onDismiss={() => modelsStore.getState().clearSelectError()} />}
       {!selectError && statusError && <ErrorMessage error={statusError} />}
 
@@ -150,6 +215,7 @@ export function ModelView() {
                 model={model}
                 selected={model.path === selectedPath}
                 selecting={selecting !== null}
+                inFolder={isInFolder(model.path, modelsDir)}
                 onUse={() => void select(model.path)}
               />
             ))}
@@ -158,6 +224,9 @@ export function ModelView() {
       ) : (
         listStatus === 'ready' && <p className="muted empty-list">{t('models.empty')}</p>
       )}
+
+      <CatalogSection />
+      <MirrorSetting />
     </div>
   );
 }

@@ -221,7 +221,7 @@ export function SettingsView() {
     setSaved(true);
   };
 
-  const numberInput = (id: string, key: 'threads' | 'contextSize' | 'temperature' | 'topP' | 'topK' | 'maxTokens', step: string, min: number, max: number) => (
+  const numberInput = (id: string, key: 'threads' | 'contextSize' | 'temperature' | 'topP' | 'topK' | 'maxTokens' | 'loraScale', step: string, min: number, max: number) => (
     <input
       id={id}
       className="input input-number"
@@ -302,6 +302,45 @@ export function SettingsView() {
                   />
                 )}
               </div>
+            </Field>
+            <Field id="settings-lora-path" label={t('settings.lora')} help={t('settings.loraHelp')} error={fieldErrorText(errors.loraPath)}>
+              <div className="inline-field">
+                <input
+                  id="settings-lora-path"
+                  className="input input-mono"
+                  data-testid="settings-lora-path"
+                  value={values.loraPath}
+                  placeholder={t('settings.loraPlaceholder')}
+                  spellCheck={false}
+                  autoComplete="off"
+                  aria-invalid={errors.loraPath ? true : undefined}
+                  onChange={(e) => set('loraPath', e.target.value)}
+                />
+                {pickModelFile && (
+                  <button
+                    type="button"
+                    className="button"
+                    data-testid="settings-lora-choose"
+                    title={t('settings.loraChooseTooltip')}
+                    onClick={() => void pickModelFile?.().then((picked) => picked && set('loraPath', picked))}
+                  >
+                    {t('settings.loraChoose')}
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="settings-lora-clear"
+                  title={t('settings.loraClearTooltip')}
+                  disabled={!values.loraPath}
+                  onClick={() => set('loraPath', '')}
+                >
+                  {t('settings.loraClear')}
+                </button>
+              </div>
+            </Field>
+            <Field id="settings-lora-scale" label={t('settings.loraScale')} help={t('settings.loraScaleHelp')} error={fieldErrorText(errors.loraScale)}>
+              {numberInput('settings-lora-scale', 'loraScale', '0.05', 0, 4)}
             </Field>
           </section>
 

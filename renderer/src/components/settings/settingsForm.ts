@@ -5,7 +5,7 @@
 import { SettingsPatch } from '../../contract';
 import type { AppSettings, GpuChoice, SerializedError } from '../../contract';
 
-export type NumericField = 'threads' | 'contextSize' | 'gpuLayersCount' | 'temperature' | 'topP' | 'topK' | 'maxTokens';
+export type NumericField = 'threads' | 'contextSize' | 'gpuLayersCount' | 'temperature' | 'topP' | 'topK' | 'maxTokens' | 'loraScale';
 
 export interface SettingsFormValues {
   threads: string;
@@ -19,6 +19,9 @@ export interface SettingsFormValues {
   maxTokens: string;
   /** The GGUF embedding model for meaning search; empty = keyword search only. */
   embeddingModelPath: string;
+  /** The LoRA adapter applied when the model loads; empty = none. */
+  loraPath: string;
+  loraScale: string;
 }
 
 export type FieldError =
@@ -30,7 +33,7 @@ export type FieldError =
   /** The server refused the value with an error code (a model file that is missing, not a GGUF…). */
   | { kind: 'code'; code: string; message: string };
 
-export type FormField = NumericField | 'gpu' | 'embeddingModelPath';
+export type FormField = NumericField | 'gpu' | 'embeddingModelPath' | 'loraPath';
 export type FieldErrors = Partial<Record<FormField, FieldError>>;
 
 interface NumericSpec {
@@ -49,6 +52,7 @@ export const numericSpecs: Record<NumericField, NumericSpec> = {
   topP: { min: 0, max: 1, integer: false, exclusiveMin: true },
   topK: { min: 0, max: 1000, integer: true },
   maxTokens: { min: 1, max: 131072, integer: true },
+  loraScale: { min: 0, max: 4, integer: false },
 };
 
 export function formFromSettings(settings: AppSettings): SettingsFormValues {
@@ -64,6 +68,8 @@ export function formFromSettings(settings: AppSettings): SettingsFormValues {
     topK: String(settings.sampling.topK),
     maxTokens: String(settings.sampling.maxTokens),
     embeddingModelPath: settings.embeddingModelPath ?? '',
+    loraPath: settings.load.lora?.path ?? '',
+    loraScale: String(settings.load.lora?.scale ?? 1),
   };
 }
 
@@ -87,6 +93,7 @@ export function fieldForPath(path: readonly (string | number)[]): FormField | nu
   if (section === 'load') {
     if (key === 'threads' || key === 'contextSize' || key === 'gpu') return key;
     if (key === 'gpuLayers') return 'gpuLayersCount';
+    if (key === 'lora') return path[2] === 'scale' ? 'loraScale' : 'loraPath';
   }
   if (section === 'sampling' && (key === 'temperature' || key === 'topP' || key === 'topK' || key === 'maxTokens')) return key;
   return null;
@@ -98,6 +105,8 @@ export function buildPatch(values: SettingsFormValues, current: AppSettings): { 
   const numbers: Partial<Record<NumericField, number>> = {};
   const fields: NumericField[] = ['threads', 'contextSize', 'temperature', 'topP', 'topK', 'maxTokens'];
   if (values.gpuLayersMode === 'number') fields.push('gpuLayersCount');
+  const loraPath = values.loraPath.trim();
+  if (loraPath) fields.push('loraScale');
   for (const field of fields) {
     const parsed = parseNumber(field, values[field]);
     if ('error' in parsed) errors[field] = parsed.error;
@@ -111,6 +120,12 @@ export function buildPatch(values: SettingsFormValues, current: AppSettings): { 
   if (values.gpu !== current.load.gpu) load.gpu = values.gpu;
   const gpuLayers = values.gpuLayersMode === 'number' ? numbers.gpuLayersCount : values.gpuLayersMode;
   if (gpuLayers !== undefined && gpuLayers !== current.load.gpuLayers) load.gpuLayers = gpuLayers;
+  const currentLora = current.load.lora ?? null;
+  if (!loraPath) {
+    if (currentLora) load.lora = null;
+  } else if (numbers.loraScale !== undefined && (loraPath !== currentLora?.path || numbers.loraScale !== currentLora.scale)) {
+    load.lora = { path: loraPath, scale: numbers.loraScale };
+  }
   if (numbers.temperature !== undefined && numbers.temperature !== current.sampling.temperature) sampling.temperature = numbers.temperature;
   if (numbers.topP !== undefined && numbers.topP !== current.sampling.topP) sampling.topP = numbers.topP;
   if (numbers.topK !== undefined && numbers.topK !== current.sampling.topK) sampling.topK = numbers.topK;
@@ -164,5 +179,7 @@ export function errorsFromSaveError(error: SerializedError | null, patch: Settin
   if (!error) return {};
   if (error.code === 'INVALID_INPUT') return errorsFromServer(error.details);
   if (patch.embeddingModelPath && isEmbeddingModelErrorCode(error.code)) return { embeddingModelPath: { kind: 'code', code: error.code, message: error.message } };
+  // The adapter is checked against the model when saved (LORA_FILE_NOT_FOUND, LORA_NOT_ADAPTER, LORA_MISMATCH…).
+  if (patch.load?.lora && error.code.startsWith('LORA_')) return { loraPath: { kind: 'code', code: error.code, message: error.message } };
   return {};
 }
