@@ -54,3 +54,25 @@ describe('settings form', () => {
     expect(errorsFromSaveError(null, patch)).toEqual({});
   });
 });
+
+describe('settings form: LoRA adapter', () => {
+  const form = formFromSettings(defaultSettings);
+  const withLora = { ...defaultSettings, load: { ...defaultSettings.load, lora: { path: '/a/lora.gguf', scale: 0.5 } } };
+
+  it('sets, rescales and clears the adapter', () => {
+    expect(buildPatch({ ...form, loraPath: ' /a/lora.gguf ', loraScale: '0.5' }, defaultSettings).patch).toEqual({ load: { lora: { path: '/a/lora.gguf', scale: 0.5 } } });
+    const loaded = formFromSettings(withLora);
+    expect(loaded).toMatchObject({ loraPath: '/a/lora.gguf', loraScale: '0.5' });
+    expect(buildPatch(loaded, withLora).patch).toEqual({});
+    expect(buildPatch({ ...loaded, loraScale: '2' }, withLora).patch).toEqual({ load: { lora: { path: '/a/lora.gguf', scale: 2 } } });
+    expect(buildPatch({ ...loaded, loraPath: '' }, withLora).patch).toEqual({ load: { lora: null } });
+  });
+
+  it('checks the scale only with a path, and puts LORA_* refusals on the path field', () => {
+    expect(buildPatch({ ...form, loraScale: '9' }, defaultSettings).errors).toEqual({});
+    expect(buildPatch({ ...form, loraPath: '/a/lora.gguf', loraScale: '9' }, defaultSettings).errors).toEqual({ loraScale: { kind: 'range', min: 0, max: 4 } });
+    const patch = { load: { lora: { path: '/a/x.gguf', scale: 1 } } };
+    expect(errorsFromSaveError({ code: 'LORA_MISMATCH', message: 'other base' }, patch)).toEqual({ loraPath: { kind: 'code', code: 'LORA_MISMATCH', message: 'other base' } });
+    expect(errorsFromSaveError({ code: 'LORA_MISMATCH', message: 'x' }, {})).toEqual({});
+  });
+});
