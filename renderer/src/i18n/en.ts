@@ -295,7 +295,7 @@ export const en = {
       licence: 'Licence',
       source: 'Source',
       sourceLink: 'Model page',
-      sizeApprox: '≈ {{size}} (estimated)',
+      sizeApprox: 'unknown (needs ≈ {{size}} of memory)',
       unverified: 'No SHA-256',
       unverifiedTooltip: 'No checksum is known for this file: the download cannot be verified unless you give one.',
       fitAssumes: 'Estimate for a context of {{size}} tokens.',

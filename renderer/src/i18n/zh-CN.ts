@@ -297,7 +297,7 @@ export const zhCN: Translation = {
       licence: '许可证',
       source: '来源',
       sourceLink: '模型页面',
-      sizeApprox: '约 {{size}}（估算）',
+      sizeApprox: '未知（约需 {{size}} 内存）',
       unverified: '无 SHA-256',
       unverifiedTooltip: '此文件没有已知校验值：除非您提供一个，否则下载无法校验。',
       fitAssumes: '按 {{size}} 个 token 的上下文估算。',
