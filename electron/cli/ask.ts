@@ -1,6 +1,6 @@
 /** `dianjin ask`: one question, streamed to the terminal (reasoning dimmed), or one JSON object with --json. */
 import path from 'node:path';
-import type { ChatChunk, ChatSendInput } from '../shared/api';
+import type { ChatChunk, ChatSendInput, EngineTestResult } from '../shared/api';
 import { AppError } from '../shared/errors';
 import type { GpuChoice, MessageRecord } from '../shared/records';
 import { checkTrace } from '../services/inspector';
@@ -21,6 +21,18 @@ export interface AskOptions {
   lora?: string;
   /** Defaults to 1. */
   loraScale?: number;
+  /** A remote OpenAI-compatible engine's base URL (…/v1); key from DIANJIN_ENGINE_API_KEY. */
+  engine?: string;
+  /** The remote model name; defaults to the engine's only model. */
+  engineModel?: string;
+}
+
+/** The model to ask at a remote engine: the one named, else the only one it serves. */
+async function remoteModel(services: Awaited<ReturnType<typeof createCliServices>>, baseUrl: string, named: string | undefined, signal: AbortSignal): Promise<string> {
+  if (named) return named;
+  const { models } = (await services.dispatcher.call('engine.test', { baseUrl }, { signal, host: 'cli' })) as EngineTestResult;
+  if (models.length === 1 && models[0]) return models[0].id;
+  throw new AppError('INVALID_INPUT', `Name the remote model with --engine-model (the engine serves ${models.length === 0 ? 'none' : models.map((m) => m.id).join(', ')}).`);
 }
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -65,8 +77,10 @@ export async function runAsk(question: string, options: AskOptions): Promise<num
     }
   };
   try {
+    const engine = options.engine ? { kind: 'remote' as const, baseUrl: options.engine, model: await remoteModel(services, options.engine, options.engineModel, controller.signal) } : undefined;
     const input: ChatSendInput = {
       question,
+      ...(engine ? { engine } : {}),
       ...(options.model ? { modelPath: options.model } : {}),
       ...(options.conversation ? { conversationId: options.conversation } : {}),
       ...(options.doc && options.doc.length > 0 ? { documentIds: options.doc } : {}),
@@ -106,8 +120,9 @@ export async function runAsk(question: string, options: AskOptions): Promise<num
           modelHash: record.modelHash,
           lora: model?.lora ? { path: model.lora.path, scale: model.lora.scale } : null,
           backend: record.backend,
-          threads: model?.threads ?? null,
-          contextSize: model?.contextSize ?? null,
+          threads: engine ? null : (model?.threads ?? null),
+          contextSize: engine ? null : (model?.contextSize ?? null),
+          engine: engine ? record.modelPath : null,
           promptTokens: record.promptTokens ?? 0,
           completionTokens: record.completionTokens ?? 0,
           tokensPerSecond: record.tokensPerSecond ?? null,

@@ -60,6 +60,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--doc <id>', 'answer from this library document, with citations (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--lora <path>', 'LoRA adapter GGUF applied on top of the model (this question only)')
     .option('--lora-scale <s>', 'how strongly the adapter applies, 0 to 4 (default 1)', floatArg('--lora-scale', 0, 4))
+    .option('--engine <url>', 'ask a remote OpenAI-compatible engine (llama-server, vLLM, Ollama…) at this base URL, e.g. http://127.0.0.1:8080/v1; API key from DIANJIN_ENGINE_API_KEY')
+    .option('--engine-model <name>', "the remote engine's model name (defaults to its only model)")
     .action(async (words: string[], opts) => {
       process.exitCode = await runAsk(words.join(' '), opts);
     });

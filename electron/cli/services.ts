@@ -13,5 +13,7 @@ export function createCliServices(host: HostKind, options: { modelPath?: string;
     ...(defaultModelsDir() ? { modelsDir: defaultModelsDir() } : {}),
     ...(options.modelPath ? { modelPath: options.modelPath } : {}),
     preloadModel: options.preloadModel ?? false,
+    // A remote engine key for this run only; otherwise a saved one (plain text here, app.info says so).
+    ...(process.env.DIANJIN_ENGINE_API_KEY ? { engineApiKey: process.env.DIANJIN_ENGINE_API_KEY } : {}),
   });
 }

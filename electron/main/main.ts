@@ -6,13 +6,14 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, nativeTheme, screen, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, safeStorage, screen, session, type WebContents } from 'electron';
 import { createAppServices, type AppServices } from '../services/app/index';
 import { resolveDataDir } from '../services/paths/index';
 import { hardenApp, hardenSession } from './hardening';
 import { bindIpc } from './ipc';
 import { registerRendererScheme, serveRenderer } from './rendererProtocol';
 import { rendererEntryUrl } from './security';
+import { SecretStore } from './secrets';
 import { spawnUtilityInferenceProcess } from './utilityInferenceProcess';
 import { minWindowSize, readWindowState, writeWindowState, type WindowState } from './windowState';
 
@@ -130,6 +131,8 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     workerPath: layout.inferenceWorker,
     spawnInferenceProcess: spawnUtilityInferenceProcess,
+    // The remote engine's API key, encrypted with the OS keyring (safeStorage works after `ready`).
+    secrets: new SecretStore(dataDir, safeStorage),
     ...(model ? { modelPath: path.resolve(model) } : {}),
     ...(sqliteBinding ? { sqliteNativeBinding: sqliteBinding } : {}),
   });

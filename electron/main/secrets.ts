@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SafeStorage } from 'electron';
 import { AppError } from '../shared/errors';
+import type { SecretStore as SecretStoreContract } from '../services/secrets';
 
 export const secretsFileName = 'secrets.json';
 
@@ -34,7 +35,9 @@ export class SecretStorageUnavailableError extends AppError {
   }
 }
 
-export class SecretStore {
+export class SecretStore implements SecretStoreContract {
+  /** Never plain text: without OS-backed encryption `set` refuses instead. */
+  readonly encrypted = true;
   private readonly file: string;
   /** Writes run one after another so two `set`s cannot lose each other's entry. */
   private queue: Promise<unknown> = Promise.resolve();

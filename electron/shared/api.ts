@@ -12,6 +12,8 @@ import {
   type LoraAdapter,
   ThemeChoice,
   LanguageChoice,
+  EngineSettingsFields,
+  isHttpUrl,
   type ConversationRecord,
   type ConversationSummary,
   type MessageRecord,
@@ -95,6 +97,26 @@ export interface AppInfo {
   platform: string;
   arch: string;
   inference: InferenceStatus;
+  /** False where secrets (the remote engine's API key) are stored in plain text: the CLI's and serve's data folder. */
+  secretsEncrypted: boolean;
+  /** What to tell the user when `secretsEncrypted` is false; null otherwise. */
+  secretsWarning: string | null;
+}
+
+/** A saved remote-engine API key, described (the key itself never leaves the services). */
+export interface EngineKeyStatus {
+  saved: boolean;
+  /** The origin the key is sent to (it is bound to it), e.g. "https://llm.example.com". */
+  origin: string | null;
+  encrypted: boolean;
+}
+
+export interface EngineTestResult {
+  baseUrl: string;
+  models: Array<{ id: string; ownedBy: string | null }>;
+  /** Whether `model` (when given) is among them. */
+  modelFound: boolean | null;
+  latencyMs: number;
 }
 
 export type AppEvent =
@@ -134,6 +156,13 @@ export interface TraceExport {
 }
 
 // ── Input schemas ────────────────────────────────────────────────────────────────────────────────────────────
+const engineUrl = z.string().trim().min(1, 'The engine address is required.').max(2000).refine(isHttpUrl, 'The engine address must be an http:// or https:// URL.');
+export const EngineChoice = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }).strict(),
+  z.object({ kind: z.literal('remote'), baseUrl: engineUrl, model: z.string().trim().min(1, 'The remote model name is required.').max(200) }).strict(),
+]);
+export type EngineChoice = z.infer<typeof EngineChoice>;
+
 export const ChatSendInput = z.object({
   /** Omit to start a new conversation. */
   conversationId: id.optional(),
@@ -153,6 +182,11 @@ export const ChatSendInput = z.object({
   documentIds: z.array(id).max(50).optional(),
   /** Per-request load settings (the CLI's --threads/--ctx/--gpu); saved settings otherwise. */
   load: LoadSettings.partial().optional(),
+  /**
+   * Which engine answers this question (the CLI's --engine); defaults to `modelPath`'s local model when that is
+   * given, else the engine in settings. A saved API key is sent only to the origin it was saved for.
+   */
+  engine: EngineChoice.optional(),
 });
 export type ChatSendInput = z.infer<typeof ChatSendInput>;
 
@@ -164,6 +198,7 @@ export const SettingsPatch = z
     language: LanguageChoice,
     modelPath: z.string().nullable(),
     embeddingModelPath: z.string().trim().min(1).max(4096).nullable(),
+    engine: EngineSettingsFields.partial(),
   })
   .partial()
   .strict();
@@ -248,6 +283,18 @@ export const api = {
   'trace.export': call<TraceExport>()(z.object({ messageId: id, locale: z.enum(['en', 'zh-CN']).default('en') }).strict()),
   /** Stops the generation of a message (from any client). */
   'chat.stop': call<{ stopped: boolean }>()(z.object({ messageId: id }).strict()),
+
+  /**
+   * "Test connection" for a remote engine: lists its models. `apiKey` is for this test only (not saved); without
+   * it the saved key is used when it was saved for the same origin.
+   */
+  'engine.test': call<EngineTestResult>()(
+    z.object({ baseUrl: engineUrl, model: z.string().trim().max(200).optional(), apiKey: z.string().trim().min(1).max(4096).optional() }).strict(),
+  ),
+  /** Saves the remote engine's API key (encrypted in the desktop app), bound to `baseUrl`'s origin (default: the engine in settings). */
+  'secrets.setEngineKey': call<EngineKeyStatus>()(z.object({ apiKey: z.string().trim().min(1, 'The API key is empty.').max(4096), baseUrl: engineUrl.optional() }).strict()),
+  'secrets.clearEngineKey': call<{ cleared: boolean }>()(empty),
+  'secrets.engineKeyStatus': call<EngineKeyStatus>()(empty),
 } as const;
 
 export type Api = typeof api;

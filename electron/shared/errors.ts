@@ -33,6 +33,10 @@ export const errorCodes = [
   'DOCUMENT_UNSUPPORTED',
   'DOCUMENT_TOO_LARGE',
   'CANCELLED',
+  /** Remote OpenAI-compatible engine (electron/services/engines). */
+  'ENGINE_UNREACHABLE',
+  'ENGINE_UNAUTHORIZED',
+  'ENGINE_ERROR',
   /** Model downloads (electron/services/models/downloads). */
   'DOWNLOAD_FAILED',
   'DOWNLOAD_HTTP_ERROR',

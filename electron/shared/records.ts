@@ -43,6 +43,32 @@ export type LoadSettings = z.infer<typeof LoadSettings>;
 export const ThemeChoice = z.enum(['system', 'light', 'dark']);
 export const LanguageChoice = z.enum(['system', 'en', 'zh-CN']);
 
+/** "http://…" or "https://…" (the engine's OpenAI-compatible base, usually ending in /v1). */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which engine answers: the local model (default; nothing leaves the machine) or a remote OpenAI-compatible server.
+ * The remote address and model are kept while 'local' is chosen, so switching back is one click. The API key is
+ * never here: it lives in a SecretStore (electron/services/secrets).
+ */
+export const EngineSettingsFields = z.object({
+  kind: z.enum(['local', 'remote']),
+  baseUrl: z.string().trim().max(2000),
+  model: z.string().trim().max(200),
+});
+export const EngineSettings = EngineSettingsFields.refine((e) => e.kind === 'local' || (isHttpUrl(e.baseUrl) && e.model.length > 0), {
+  message: 'A remote engine needs an http(s) address and a model name.',
+  path: ['baseUrl'],
+});
+export type EngineSettings = z.infer<typeof EngineSettings>;
+
 export const AppSettings = z.object({
   sampling: SamplingSettings,
   load: LoadSettings,
@@ -52,6 +78,7 @@ export const AppSettings = z.object({
   modelPath: z.string().nullable(),
   /** A GGUF embedding model for meaning search in the report library; null = keyword search only. */
   embeddingModelPath: z.string().nullable(),
+  engine: EngineSettings,
 });
 export type AppSettings = z.infer<typeof AppSettings>;
 
@@ -119,4 +146,5 @@ export const defaultSettings: AppSettings = {
   language: 'system',
   modelPath: null,
   embeddingModelPath: null,
+  engine: { kind: 'local', baseUrl: '', model: '' },
 };

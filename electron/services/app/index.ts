@@ -6,6 +6,7 @@ import nodePath from 'node:path';
 import type { AppEvent, AppInfo, HostKind, InferenceStatus } from '../../shared/api';
 import type { AppSettings } from '../../shared/records';
 import type { IngestProgress } from '../../shared/documents';
+import { AppError } from '../../shared/errors';
 import { ApiDispatcher, type ApiHandlers } from '../../shared/transport';
 import { ChatService } from '../chat/ChatService';
 import { EventHub } from '../events/EventHub';
@@ -25,6 +26,8 @@ import { loadCatalog } from '../models/catalog';
 import type { DownloadProgress } from '../../shared/models';
 import { appPaths, ensureAppPaths, type AppPaths } from '../paths';
 import { Store } from '../store';
+import { EngineKeys, RemoteEngine } from '../engines';
+import { PlainTextSecretStore, secretsWarning, type SecretStore } from '../secrets';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -43,6 +46,13 @@ export interface AppServicesOptions {
   totalMemoryBytes?: number;
   /** better-sqlite3's addon built for this runtime's ABI (Electron in development). Defaults to the installed build. */
   sqliteNativeBinding?: string;
+  /**
+   * Where secrets (the remote engine's API key) are kept: the Electron app passes its safeStorage-backed store.
+   * Defaults to a PLAIN-TEXT file in the data dir, which app.info reports (`secretsEncrypted: false`).
+   */
+  secrets?: SecretStore;
+  /** A remote engine API key for this process only (the CLI's DIANJIN_ENGINE_API_KEY): used as given, never saved. */
+  engineApiKey?: string;
 }
 
 export interface AppServices {
@@ -93,7 +103,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     chunkTexts: (documentId) => passages?.chunkTexts(documentId) ?? [],
   });
   passages = new SourcePassages(store.database, documents);
-  chat = new ChatService({ store, host: inference, models, events, sources: passages });
+  const secrets = options.secrets ?? new PlainTextSecretStore(paths.dataDir);
+  const engineKeys = new EngineKeys(secrets, options.engineApiKey ?? null);
+  const remoteEngine = async (target: { baseUrl: string; model: string }, apiKey?: string) =>
+    new RemoteEngine({ ...target, apiKey: apiKey ?? (await engineKeys.keyFor(target.baseUrl)) });
+  chat = new ChatService({ store, host: inference, models, events, sources: passages, remoteEngine: (target) => remoteEngine(target) });
   const chatService = chat;
   const traces = new TraceService(store);
 
@@ -122,6 +136,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       platform: process.platform,
       arch: process.arch,
       inference: inference.status,
+      secretsEncrypted: secrets.encrypted,
+      secretsWarning: secretsWarning(secrets),
     }),
     'app.events': (_input, ctx) => events.iterate(ctx.signal),
     'settings.get': async () => store.getSettings(),
@@ -221,6 +237,19 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'trace.checkMessage': async ({ messageId }) => traces.checkMessage(messageId),
     'trace.compare': async ({ leftMessageId, rightMessageId }) => traces.compare(leftMessageId, rightMessageId),
     'trace.export': async ({ messageId, locale }) => traces.export(messageId, locale),
+    'engine.test': async ({ baseUrl, model, apiKey }, ctx) => {
+      const engine = await remoteEngine({ baseUrl, model: model ?? '' }, apiKey);
+      const started = performance.now();
+      const list = await engine.listModels(ctx.signal);
+      return { baseUrl: engine.baseUrl, models: list, modelFound: model ? list.some((m) => m.id === model) : null, latencyMs: Math.round(performance.now() - started) };
+    },
+    'secrets.setEngineKey': async ({ apiKey, baseUrl }) => {
+      const target = baseUrl ?? store.getSettings().engine.baseUrl;
+      if (!target) throw new AppError('INVALID_INPUT', 'Set the remote engine address first: the key is only ever sent to that server.');
+      return engineKeys.save(target, apiKey);
+    },
+    'secrets.clearEngineKey': async () => ({ cleared: await engineKeys.clear() }),
+    'secrets.engineKeyStatus': async () => engineKeys.status(),
   };
 
   let disposed = false;

@@ -4,12 +4,14 @@
  * happens (finished, stopped, inference process crashed, client gone).
  */
 import { AppError } from '../../shared/errors';
-import type { AppEvent, ChatChunk, ChatSendInput } from '../../shared/api';
+import type { AppEvent, ChatChunk, ChatSendInput, LoadedModelInfo } from '../../shared/api';
 import type { TraceCheckResult } from '../../shared/inspection';
-import type { ConversationSummary, MessageRecord, SamplingSettings } from '../../shared/records';
+import type { AppSettings, ConversationSummary, MessageRecord, SamplingSettings } from '../../shared/records';
+import { normalizeBaseUrl, remoteBackend } from '../engines/RemoteEngine';
 import type { RequestContext } from '../../shared/transport';
 import { AsyncChannel, type EventHub } from '../events/EventHub';
 import type { InferenceHost, GenerateResult } from '../inference/InferenceHost';
+import type { ChatEngine, RemoteEngineTarget } from '../engines/ChatEngine';
 import type { ChatTurn } from '../inference/protocol';
 import type { ModelService } from '../models/ModelService';
 import { loraLabel } from '../models/inspectLora';
@@ -29,6 +31,11 @@ export interface ChatServiceOptions {
   inspectIntervalMs?: number;
   /** Report passages for questions about attached documents; without it documents cannot be attached. */
   sources?: SourcePassages;
+  /**
+   * A remote OpenAI-compatible engine for a target (with its API key); without it only the local model answers.
+   * Called only when settings or the request chose a remote engine: otherwise nothing leaves the machine.
+   */
+  remoteEngine?: (target: RemoteEngineTarget) => Promise<ChatEngine>;
 }
 
 /** The model sees earlier answers but not earlier reasoning (as DianJin-R1 / DeepSeek-R1 style templates expect). */
@@ -83,6 +90,11 @@ export class ChatService {
     return sources.select(question, documentIds, budget);
   }
 
+  private remoteEngineFor(target: RemoteEngineTarget): Promise<ChatEngine> {
+    if (!this.options.remoteEngine) throw new AppError('INVALID_INPUT', 'A remote engine cannot be used here; choose the local model.');
+    return this.options.remoteEngine(target);
+  }
+
   stop(messageId: string): boolean {
     const controller = this.active.get(messageId);
     controller?.abort();
@@ -99,10 +111,12 @@ export class ChatService {
     const question = regenerating?.question.content ?? input.question.trim();
     if (question.length === 0) throw new AppError('EMPTY_QUESTION', 'The question is empty. Type a question first.');
     const settings = store.getSettings();
+    const remote = remoteTargetOf(input, settings);
     const modelPath = input.modelPath ?? settings.modelPath;
-    if (!modelPath) throw new AppError('MODEL_NOT_SELECTED', 'No model is selected. Open a GGUF model file or choose one in the model library.');
+    if (!modelPath && !remote) throw new AppError('MODEL_NOT_SELECTED', 'No model is selected. Open a GGUF model file or choose one in the model library.');
     const existing = regenerating ? null : input.conversationId ? store.getConversation(input.conversationId) : null;
-    const model = await models.ensureLoaded(modelPath, { ...settings.load, ...stripUndefined(input.load ?? {}) });
+    const model = remote ? remoteModelInfo(remote, settings.load.contextSize) : await models.ensureLoaded(modelPath ?? '', { ...settings.load, ...stripUndefined(input.load ?? {}) });
+    const engine: ChatEngine = remote ? await this.remoteEngineFor(remote) : host;
     const sampling: SamplingSettings = { ...settings.sampling, ...stripUndefined(input.sampling ?? {}) };
     const turns = buildTurns(regenerating?.history ?? existing?.messages ?? [], question);
 
@@ -118,7 +132,7 @@ export class ChatService {
       modelPath: model.path,
       // The adapter is part of what answered: "DianJin Test Tiny + adapter.gguf ×0.5", so comparisons show it.
       modelName: model.lora ? `${model.name} + ${loraLabel(model.lora)}` : model.name,
-      modelHash: host.status.model?.sha256 ?? null,
+      modelHash: remote ? null : (host.status.model?.sha256 ?? null),
       backend: model.backend,
       sampling,
       alternativeOf: regenerating?.alternativeOf ?? null,
@@ -157,7 +171,7 @@ export class ChatService {
       wake.push(null);
     }, this.options.inspectIntervalMs ?? 1000);
 
-    const generation: Promise<GenerateResult> = host.generate(turns, sampling, {
+    const generation: Promise<GenerateResult> = engine.generate(turns, sampling, {
       signal,
       onStarted: (info) => {
         startInReasoning = info.startInReasoning;
@@ -184,7 +198,7 @@ export class ChatService {
           content: raw,
           reasoning: split.reasoning,
           answer: split.answer,
-          modelHash: host.status.model?.sha256 ?? null,
+          modelHash: remote ? null : (host.status.model?.sha256 ?? null),
           ...stats,
         });
       },
@@ -243,6 +257,19 @@ export class ChatService {
       if (!completed) stop.abort();
     }
   }
+}
+
+/** The remote engine this question goes to, or null for the local model: the request's choice, else settings'. */
+function remoteTargetOf(input: ChatSendInput, settings: AppSettings): RemoteEngineTarget | null {
+  if (input.engine) return input.engine.kind === 'remote' ? { baseUrl: input.engine.baseUrl, model: input.engine.model } : null;
+  // An explicit model file means the local model.
+  if (input.modelPath) return null;
+  return settings.engine.kind === 'remote' ? { baseUrl: settings.engine.baseUrl, model: settings.engine.model } : null;
+}
+
+/** What a message records about a remote engine: its model name, 'remote' as backend, the address as its path. */
+function remoteModelInfo(target: RemoteEngineTarget, contextSize: number): LoadedModelInfo {
+  return { path: normalizeBaseUrl(target.baseUrl), name: target.model, sha256: null, backend: remoteBackend, threads: 0, contextSize, gpuLayers: 0, totalLayers: 0 };
 }
 
 function finish(parser: ReasoningStreamParser | null): { reasoning: string; answer: string } {

@@ -1,7 +1,7 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { AppSettings, LanguageChoice, LoadSettings, SamplingSettings, ThemeChoice, defaultSettings } from '../../shared/records';
+import { AppSettings, EngineSettingsFields, LanguageChoice, LoadSettings, SamplingSettings, ThemeChoice, defaultSettings } from '../../shared/records';
 import type { DeepPartial } from './types';
 
 /**
@@ -15,6 +15,7 @@ export const AppSettingsPatch = z.strictObject({
   language: LanguageChoice.optional(),
   modelPath: z.string().nullable().optional(),
   embeddingModelPath: z.string().nullable().optional(),
+  engine: z.strictObject(EngineSettingsFields.partial().shape).optional(),
 });
 export type AppSettingsPatch = DeepPartial<AppSettings>;
 
