@@ -12,8 +12,8 @@
  */
 import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
-import { GGUFValueType, serializeGgufMetadata, type GGUFTypedMetadata } from '@huggingface/gguf';
-import { alignUp, elementCount, encodeTensorInfo, fillNormal, ggufAlignment, type TensorSpec } from './generateTestModel';
+import { GGUFValueType } from '@huggingface/gguf';
+import { alignUp, elementCount, encodeGgufHeader, fillNormal, ggufAlignment, type TensorSpec } from './generateTestModel';
 
 /** Weights of a qwen2 block that an adapter can target (llama.cpp's tensor names without `blk.N.` and `.weight`). */
 export type LoraTarget = 'attn_q' | 'attn_k' | 'attn_v' | 'attn_output' | 'ffn_gate' | 'ffn_up' | 'ffn_down';
@@ -105,20 +105,7 @@ export async function generateTestLora(options: GenerateTestLoraOptions): Promis
     'adapter.type': str('lora'),
     'adapter.lora.alpha': { value: alpha, type: GGUFValueType.FLOAT32 },
   };
-  // As in generateTestModel: the KV section unpadded, then the tensor infos, then padding to the alignment.
-  const kvSection = serializeGgufMetadata(metadata as unknown as GGUFTypedMetadata, { alignment: 1 });
-  const tensorInfos: Buffer[] = [];
-  const dataOffsets: number[] = [];
-  let dataSize = 0;
-  for (const tensor of tensors) {
-    dataSize = alignUp(dataSize, ggufAlignment);
-    dataOffsets.push(dataSize);
-    tensorInfos.push(encodeTensorInfo(tensor, dataSize));
-    dataSize += elementCount(tensor.shape) * 4;
-  }
-  const headerLength = kvSection.length + tensorInfos.reduce((sum, info) => sum + info.length, 0);
-  const dataStart = alignUp(headerLength, ggufAlignment);
-  const header = Buffer.concat([kvSection, ...tensorInfos, Buffer.alloc(dataStart - headerLength)]);
+  const { header, dataOffsets, dataStart, dataSize } = encodeGgufHeader(metadata, tensors);
 
   await mkdir(path.dirname(path.resolve(outPath)), { recursive: true });
   let randomState = seed >>> 0;

@@ -147,24 +147,7 @@ export async function generateTestModel(options: GenerateTestModelOptions): Prom
   metadata['tokenizer.ggml.add_bos_token'] = { value: false, type: GGUFValueType.BOOL };
   metadata['tokenizer.chat_template'] = str(testModelChatTemplate);
 
-  // alignment 1: serializeGgufMetadata pads its output to the alignment, but in a GGUF the padding belongs after the
-  // tensor infos, which follow the KV section directly. We append the tensor infos and pad ourselves.
-  const kvSection = serializeGgufMetadata(metadata as unknown as GGUFTypedMetadata, { alignment: 1 });
-
-  // Tensor infos, padding and data are written by hand: @huggingface/gguf only (re)writes metadata, and no maintained
-  // npm package writes GGUF tensors.
-  const tensorInfos: Buffer[] = [];
-  const dataOffsets: number[] = [];
-  let dataSize = 0;
-  for (const tensor of tensors) {
-    dataSize = alignUp(dataSize, ggufAlignment);
-    dataOffsets.push(dataSize);
-    tensorInfos.push(encodeTensorInfo(tensor, dataSize));
-    dataSize += elementCount(tensor.shape) * 4;
-  }
-  const headerLength = kvSection.length + tensorInfos.reduce((sum, info) => sum + info.length, 0);
-  const dataStart = alignUp(headerLength, ggufAlignment);
-  const header = Buffer.concat([kvSection, ...tensorInfos, Buffer.alloc(dataStart - headerLength)]);
+  const { header, dataOffsets, dataStart, dataSize } = encodeGgufHeader(metadata, tensors);
 
   await mkdir(path.dirname(path.resolve(outPath)), { recursive: true });
   let randomState = seed >>> 0;
@@ -274,4 +257,27 @@ export function fillNormal(values: Float32Array, std: number, state: number): nu
     if (i + 1 < values.length) values[i + 1] = radius * Math.sin(angle);
   }
   return s;
+}
+
+/**
+ * The GGUF header for F32 tensors: the KV section, the tensor infos, then padding to the alignment, and where each
+ * tensor's data goes. Tensor infos, padding and data are written by hand: @huggingface/gguf only (re)writes metadata,
+ * and no maintained npm package writes GGUF tensors.
+ */
+export function encodeGgufHeader(metadata: Record<string, unknown>, tensors: readonly TensorSpec[]): { header: Buffer; dataOffsets: number[]; dataStart: number; dataSize: number } {
+  // alignment 1: serializeGgufMetadata pads its output to the alignment, but in a GGUF the padding belongs after the
+  // tensor infos, which follow the KV section directly. We append the tensor infos and pad ourselves.
+  const kvSection = serializeGgufMetadata(metadata as unknown as GGUFTypedMetadata, { alignment: 1 });
+  const tensorInfos: Buffer[] = [];
+  const dataOffsets: number[] = [];
+  let dataSize = 0;
+  for (const tensor of tensors) {
+    dataSize = alignUp(dataSize, ggufAlignment);
+    dataOffsets.push(dataSize);
+    tensorInfos.push(encodeTensorInfo(tensor, dataSize));
+    dataSize += elementCount(tensor.shape) * 4;
+  }
+  const headerLength = kvSection.length + tensorInfos.reduce((sum, info) => sum + info.length, 0);
+  const dataStart = alignUp(headerLength, ggufAlignment);
+  return { header: Buffer.concat([kvSection, ...tensorInfos, Buffer.alloc(dataStart - headerLength)]), dataOffsets, dataStart, dataSize };
 }
