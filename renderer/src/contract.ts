@@ -11,6 +11,8 @@ export {
   type AppInfo,
   type ChatChunk,
   type CheckedMessage,
+  type EngineKeyStatus,
+  type EngineTestResult,
   type MessageComparison,
   type TraceExport,
   type HostKind,
@@ -58,6 +60,7 @@ export type {
 export { AppError, errorCodes, isErrorCode, serializeError, type ErrorCode, type SerializedError } from '../../electron/shared/errors';
 export {
   defaultSettings,
+  isHttpUrl,
   type AppSettings,
   type ConversationRecord,
   type ConversationSummary,

@@ -2,8 +2,47 @@ import { useTranslation } from 'react-i18next';
 import { appStore, useApp, useConversations, useSettings } from '../../stores';
 import { baseName, formatInteger } from '../../lib/format';
 import { errorText } from '../../i18n';
+import { remoteEngineLabel } from '../settings/engineForm';
+
+/**
+ * A remote engine chosen in settings: the inference status describes only the local model, so the remote model's
+ * name comes from settings, with "remote" as its backend.
+ */
+function RemoteEngineStatus({ model, origin }: { model: string; origin: string | null }) {
+  const { t } = useTranslation();
+  const stale = useApp((s) => s.connection === 'reconnecting' || s.connection === 'closed');
+  const name = t('status.remote', { model });
+  const title = [name, origin ? t('status.remoteTitle', { origin }) : null, `${t('status.backend')}: remote`].filter(Boolean).join('\n');
+  return (
+    <button
+      type="button"
+      className="model-status"
+      data-testid="model-status"
+      data-state="remote"
+      data-busy="false"
+      data-stale={stale ? 'true' : undefined}
+      title={title}
+      aria-label={`${t('status.label')}: ${title}`}
+      onClick={() => appStore.getState().setView('settings')}
+    >
+      <span className="status-dot status-ready" aria-hidden="true" />
+      <span className="model-status-name">{name}</span>
+      <span className="model-status-chips">
+        <span className="chip" title={t('status.backend')}>
+          remote
+        </span>
+      </span>
+    </button>
+  );
+}
 
 function ModelStatus() {
+  // Select the settings object (a stable reference) and derive from it: a new object per selection re-renders forever.
+  const remote = remoteEngineLabel(useSettings((s) => s.settings));
+  return remote ? <RemoteEngineStatus model={remote.model} origin={remote.origin} /> : <LocalModelStatus />;
+}
+
+function LocalModelStatus() {
   const { t, i18n } = useTranslation();
   const status = useApp((s) => s.status);
   // While the server is unreachable the last status is stale: shown dimmed.

@@ -8,6 +8,7 @@ import { appStore, settingsStore, useApp, useSettings } from '../../stores';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
 import { BuildMeaningIndexButton, MeaningIndexCoverage, MeaningIndexPanel } from '../library/MeaningIndex';
+import { EngineSection } from './EngineSection';
 import { reportSearchSectionId } from './openReportSearchSettings';
 import { buildPatch, errorsFromSaveError, formFromSettings, isEmbeddingModelErrorCode, type FieldError, type FieldErrors, type SettingsFormValues } from './settingsForm';
 
@@ -253,149 +254,152 @@ export function SettingsView() {
       </div>
 
       <div className="settings-columns">
-        <form className="settings-form" onSubmit={(e) => void onSubmit(e)} noValidate>
-          <section className="settings-section">
-            <h3>{t('settings.sections.inference')}</h3>
-            <p className="field-help">{t('settings.reloadNote')}</p>
-            <Field id="settings-threads" label={t('settings.threads')} help={t('settings.threadsHelp')} error={fieldErrorText(errors.threads)}>
-              {numberInput('settings-threads', 'threads', '1', 0, 256)}
-            </Field>
-            <Field id="settings-context-size" label={t('settings.contextSize')} help={t('settings.contextSizeHelp')} error={fieldErrorText(errors.contextSize)}>
-              {numberInput('settings-context-size', 'contextSize', '256', 256, 262144)}
-            </Field>
-            <Field id="settings-gpu" label={t('settings.gpu')} help={t('settings.gpuHelp')} error={fieldErrorText(errors.gpu)}>
-              <select id="settings-gpu" className="input" data-testid="settings-gpu" value={values.gpu} onChange={(e) => set('gpu', e.target.value as SettingsFormValues['gpu'])}>
-                {(['auto', 'off', 'cuda', 'metal', 'vulkan'] as const).map((gpu) => (
-                  <option key={gpu} value={gpu}>
-                    {t(`settings.gpuOptions.${gpu}`)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field id="settings-gpu-layers" label={t('settings.gpuLayers')} help={t('settings.gpuLayersHelp')} error={fieldErrorText(errors.gpuLayersCount)}>
-              <div className="inline-field">
-                <select
-                  id="settings-gpu-layers"
-                  className="input"
-                  data-testid="settings-gpu-layers"
-                  value={values.gpuLayersMode}
-                  onChange={(e) => set('gpuLayersMode', e.target.value as SettingsFormValues['gpuLayersMode'])}
-                >
-                  {(['auto', 'max', 'number'] as const).map((mode) => (
-                    <option key={mode} value={mode}>
-                      {t(`settings.gpuLayersOptions.${mode}`)}
+        <div className="settings-main">
+          <EngineSection settings={settings} />
+          <form className="settings-form" onSubmit={(e) => void onSubmit(e)} noValidate>
+            <section className="settings-section">
+              <h3>{t('settings.sections.inference')}</h3>
+              <p className="field-help">{t('settings.reloadNote')}</p>
+              <Field id="settings-threads" label={t('settings.threads')} help={t('settings.threadsHelp')} error={fieldErrorText(errors.threads)}>
+                {numberInput('settings-threads', 'threads', '1', 0, 256)}
+              </Field>
+              <Field id="settings-context-size" label={t('settings.contextSize')} help={t('settings.contextSizeHelp')} error={fieldErrorText(errors.contextSize)}>
+                {numberInput('settings-context-size', 'contextSize', '256', 256, 262144)}
+              </Field>
+              <Field id="settings-gpu" label={t('settings.gpu')} help={t('settings.gpuHelp')} error={fieldErrorText(errors.gpu)}>
+                <select id="settings-gpu" className="input" data-testid="settings-gpu" value={values.gpu} onChange={(e) => set('gpu', e.target.value as SettingsFormValues['gpu'])}>
+                  {(['auto', 'off', 'cuda', 'metal', 'vulkan'] as const).map((gpu) => (
+                    <option key={gpu} value={gpu}>
+                      {t(`settings.gpuOptions.${gpu}`)}
                     </option>
                   ))}
                 </select>
-                {values.gpuLayersMode === 'number' && (
+              </Field>
+              <Field id="settings-gpu-layers" label={t('settings.gpuLayers')} help={t('settings.gpuLayersHelp')} error={fieldErrorText(errors.gpuLayersCount)}>
+                <div className="inline-field">
+                  <select
+                    id="settings-gpu-layers"
+                    className="input"
+                    data-testid="settings-gpu-layers"
+                    value={values.gpuLayersMode}
+                    onChange={(e) => set('gpuLayersMode', e.target.value as SettingsFormValues['gpuLayersMode'])}
+                  >
+                    {(['auto', 'max', 'number'] as const).map((mode) => (
+                      <option key={mode} value={mode}>
+                        {t(`settings.gpuLayersOptions.${mode}`)}
+                      </option>
+                    ))}
+                  </select>
+                  {values.gpuLayersMode === 'number' && (
+                    <input
+                      className="input input-number"
+                      data-testid="settings-gpu-layers-count"
+                      aria-label={t('settings.gpuLayers')}
+                      type="number"
+                      min={0}
+                      max={1000}
+                      step="1"
+                      value={values.gpuLayersCount}
+                      aria-invalid={errors.gpuLayersCount ? true : undefined}
+                      onChange={(e) => set('gpuLayersCount', e.target.value)}
+                    />
+                  )}
+                </div>
+              </Field>
+              <Field id="settings-lora-path" label={t('settings.lora')} help={t('settings.loraHelp')} error={fieldErrorText(errors.loraPath)}>
+                <div className="inline-field">
                   <input
-                    className="input input-number"
-                    data-testid="settings-gpu-layers-count"
-                    aria-label={t('settings.gpuLayers')}
-                    type="number"
-                    min={0}
-                    max={1000}
-                    step="1"
-                    value={values.gpuLayersCount}
-                    aria-invalid={errors.gpuLayersCount ? true : undefined}
-                    onChange={(e) => set('gpuLayersCount', e.target.value)}
+                    id="settings-lora-path"
+                    className="input input-mono"
+                    data-testid="settings-lora-path"
+                    value={values.loraPath}
+                    placeholder={t('settings.loraPlaceholder')}
+                    spellCheck={false}
+                    autoComplete="off"
+                    aria-invalid={errors.loraPath ? true : undefined}
+                    onChange={(e) => set('loraPath', e.target.value)}
                   />
-                )}
-              </div>
-            </Field>
-            <Field id="settings-lora-path" label={t('settings.lora')} help={t('settings.loraHelp')} error={fieldErrorText(errors.loraPath)}>
-              <div className="inline-field">
-                <input
-                  id="settings-lora-path"
-                  className="input input-mono"
-                  data-testid="settings-lora-path"
-                  value={values.loraPath}
-                  placeholder={t('settings.loraPlaceholder')}
-                  spellCheck={false}
-                  autoComplete="off"
-                  aria-invalid={errors.loraPath ? true : undefined}
-                  onChange={(e) => set('loraPath', e.target.value)}
-                />
-                {pickModelFile && (
+                  {pickModelFile && (
+                    <button
+                      type="button"
+                      className="button"
+                      data-testid="settings-lora-choose"
+                      title={t('settings.loraChooseTooltip')}
+                      onClick={() => void pickModelFile?.().then((picked) => picked && set('loraPath', picked))}
+                    >
+                      {t('settings.loraChoose')}
+                    </button>
+                  )}
                   <button
                     type="button"
                     className="button"
-                    data-testid="settings-lora-choose"
-                    title={t('settings.loraChooseTooltip')}
-                    onClick={() => void pickModelFile?.().then((picked) => picked && set('loraPath', picked))}
+                    data-testid="settings-lora-clear"
+                    title={t('settings.loraClearTooltip')}
+                    disabled={!values.loraPath}
+                    onClick={() => set('loraPath', '')}
                   >
-                    {t('settings.loraChoose')}
+                    {t('settings.loraClear')}
                   </button>
-                )}
+                </div>
+              </Field>
+              <Field id="settings-lora-scale" label={t('settings.loraScale')} help={t('settings.loraScaleHelp')} error={fieldErrorText(errors.loraScale)}>
+                {numberInput('settings-lora-scale', 'loraScale', '0.05', 0, 4)}
+              </Field>
+            </section>
+
+            <section className="settings-section">
+              <h3>{t('settings.sections.sampling')}</h3>
+              <Field id="settings-temperature" label={t('settings.temperature')} help={t('settings.temperatureHelp')} error={fieldErrorText(errors.temperature)}>
+                {numberInput('settings-temperature', 'temperature', '0.05', 0, 2)}
+              </Field>
+              <Field id="settings-top-p" label={t('settings.topP')} help={t('settings.topPHelp')} error={fieldErrorText(errors.topP)}>
+                {numberInput('settings-top-p', 'topP', '0.01', 0, 1)}
+              </Field>
+              <Field id="settings-top-k" label={t('settings.topK')} help={t('settings.topKHelp')} error={fieldErrorText(errors.topK)}>
+                {numberInput('settings-top-k', 'topK', '1', 0, 1000)}
+              </Field>
+              <Field id="settings-max-tokens" label={t('settings.maxTokens')} help={t('settings.maxTokensHelp')} error={fieldErrorText(errors.maxTokens)}>
+                {numberInput('settings-max-tokens', 'maxTokens', '256', 1, 131072)}
+              </Field>
+            </section>
+
+            <ReportSearchSection
+              value={values.embeddingModelPath}
+              saved={settings.embeddingModelPath}
+              error={fieldErrorText(errors.embeddingModelPath)}
+              onChange={(value) => set('embeddingModelPath', value)}
+            />
+
+            <div className="settings-actions">
+              {hasFieldErrors && (
+                <span className="field-error" role="alert" data-testid="settings-invalid">
+                  {t('settings.invalid')}
+                </span>
+              )}
+              {saveError && !hasFieldErrors && <ErrorMessage error={saveError} onDismiss={() => settingsStore.getState().clearSaveError()} />}
+              {saved && !dirty && (
+                <span className="ok-text" role="status" data-testid="settings-saved">
+                  {t('settings.saved')}
+                </span>
+              )}
+              {dirty && (
                 <button
                   type="button"
                   className="button"
-                  data-testid="settings-lora-clear"
-                  title={t('settings.loraClearTooltip')}
-                  disabled={!values.loraPath}
-                  onClick={() => set('loraPath', '')}
+                  onClick={() => {
+                    setDraft(null);
+                    setErrors({});
+                  }}
                 >
-                  {t('settings.loraClear')}
+                  {t('settings.reset')}
                 </button>
-              </div>
-            </Field>
-            <Field id="settings-lora-scale" label={t('settings.loraScale')} help={t('settings.loraScaleHelp')} error={fieldErrorText(errors.loraScale)}>
-              {numberInput('settings-lora-scale', 'loraScale', '0.05', 0, 4)}
-            </Field>
-          </section>
-
-          <section className="settings-section">
-            <h3>{t('settings.sections.sampling')}</h3>
-            <Field id="settings-temperature" label={t('settings.temperature')} help={t('settings.temperatureHelp')} error={fieldErrorText(errors.temperature)}>
-              {numberInput('settings-temperature', 'temperature', '0.05', 0, 2)}
-            </Field>
-            <Field id="settings-top-p" label={t('settings.topP')} help={t('settings.topPHelp')} error={fieldErrorText(errors.topP)}>
-              {numberInput('settings-top-p', 'topP', '0.01', 0, 1)}
-            </Field>
-            <Field id="settings-top-k" label={t('settings.topK')} help={t('settings.topKHelp')} error={fieldErrorText(errors.topK)}>
-              {numberInput('settings-top-k', 'topK', '1', 0, 1000)}
-            </Field>
-            <Field id="settings-max-tokens" label={t('settings.maxTokens')} help={t('settings.maxTokensHelp')} error={fieldErrorText(errors.maxTokens)}>
-              {numberInput('settings-max-tokens', 'maxTokens', '256', 1, 131072)}
-            </Field>
-          </section>
-
-          <ReportSearchSection
-            value={values.embeddingModelPath}
-            saved={settings.embeddingModelPath}
-            error={fieldErrorText(errors.embeddingModelPath)}
-            onChange={(value) => set('embeddingModelPath', value)}
-          />
-
-          <div className="settings-actions">
-            {hasFieldErrors && (
-              <span className="field-error" role="alert" data-testid="settings-invalid">
-                {t('settings.invalid')}
-              </span>
-            )}
-            {saveError && !hasFieldErrors && <ErrorMessage error={saveError} onDismiss={() => settingsStore.getState().clearSaveError()} />}
-            {saved && !dirty && (
-              <span className="ok-text" role="status" data-testid="settings-saved">
-                {t('settings.saved')}
-              </span>
-            )}
-            {dirty && (
-              <button
-                type="button"
-                className="button"
-                onClick={() => {
-                  setDraft(null);
-                  setErrors({});
-                }}
-              >
-                {t('settings.reset')}
+              )}
+              <button type="submit" className="button button-primary" data-testid="settings-save" disabled={saving}>
+                {saving ? t('settings.saving') : t('settings.save')}
               </button>
-            )}
-            <button type="submit" className="button button-primary" data-testid="settings-save" disabled={saving}>
-              {saving ? t('settings.saving') : t('settings.save')}
-            </button>
-          </div>
-        </form>
+            </div>
+          </form>
+        </div>
 
         <div className="settings-side">
           <AppearanceSection settings={settings} />
