@@ -8,7 +8,7 @@ import { runAsk } from './ask';
 import { runServe } from './serve';
 import { runTraceCheck } from './trace';
 import { runDocsAdd, runDocsEmbed, runDocsList, runDocsRemove, runDocsSearch } from './docs';
-import { runModelsDownload, runModelsInspect, runModelsList, runModelsRemove } from './models';
+import { runModelsDownload, runModelsImport, runModelsInspect, runModelsList, runModelsRemove } from './models';
 import { packageVersion } from './runtime';
 
 function intArg(name: string, min: number, max: number) {
@@ -145,6 +145,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print {path, sha256, verified, sizeBytes} as one JSON object')
     .action(async (url: string, opts) => {
       process.exitCode = await runModelsDownload(url, opts);
+    });
+  modelsCmd
+    .command('import')
+    .description('Add a GGUF you already have to the model library (no copy: the path is recorded).')
+    .argument('<path>', 'GGUF file')
+    .option('--json', 'print the model metadata as one JSON object')
+    .action(async (file: string, opts) => {
+      process.exitCode = await runModelsImport(file, opts);
     });
   modelsCmd
     .command('rm')

@@ -1,7 +1,7 @@
 /** `dianjin models list|inspect|download|rm` against the built CLI and a loopback file server. */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir, tinyModel } from '../testing/fixtures';
@@ -89,5 +89,17 @@ describe('dianjin models', () => {
     expect(notKnown.code).not.toBe(0);
     expect(notKnown.stderr).toMatch(/^dianjin: .*not in the model library/);
     expect(existsSync(outside)).toBe(true);
+
+    // Imported (no copy), listed, then removed: only forgotten, the file stays.
+    const imported = await dianjin(['models', 'import', '--json', outside]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(lastJson(imported.stdout)).toMatchObject({ path: outside, architecture: 'qwen2' });
+    expect((lastJson((await dianjin(['models', 'list', '--json'])).stdout).models as { path: string }[]).map((m) => m.path)).toContain(outside);
+    const forgotten = await dianjin(['models', 'rm', '--json', outside]);
+    expect(lastJson(forgotten.stdout)).toMatchObject({ deleted: false });
+    expect(existsSync(outside)).toBe(true);
+    const notGguf = path.join(home.dir, 'notes.gguf');
+    writeFileSync(notGguf, 'hello');
+    expect((await dianjin(['models', 'import', notGguf])).stderr).toMatch(/^dianjin: .*not a GGUF/);
   });
 });

@@ -114,3 +114,16 @@ export async function runModelsRemove(file: string, options: { json?: boolean })
     await services.dispose();
   }
 }
+
+/** Adds a GGUF the user already has to the model library (no copy: its path is recorded). */
+export async function runModelsImport(file: string, options: { json?: boolean }): Promise<number> {
+  const services = await createCliServices('cli');
+  try {
+    const info = (await services.dispatcher.call('models.import', { path: path.resolve(file) }, ctx(new AbortController().signal))) as ModelFileInfo;
+    process.stderr.write(`imported: ${info.path} (${info.architecture ?? 'unknown architecture'}, ${info.quantization ?? 'unknown quantization'})\n`);
+    if (options.json) process.stdout.write(JSON.stringify(info) + '\n');
+    return 0;
+  } finally {
+    await services.dispose();
+  }
+}
