@@ -3,11 +3,11 @@
  * Electron's safeStorage (Keychain on macOS, DPAPI on Windows, libsecret/KWallet on Linux) and kept in one JSON file
  * in the data dir; plain text never touches the disk. Use after the app's `ready` event.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SafeStorage } from 'electron';
 import { AppError } from '../shared/errors';
 import type { SecretStore as SecretStoreContract } from '../services/secrets';
+import { checkSecretName, SecretFile } from '../services/secrets/SecretFile';
 
 export const secretsFileName = 'secrets.json';
 
@@ -15,13 +15,6 @@ export const secretsFileName = 'secrets.json';
 export type SecretCipher = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> &
   Partial<Pick<SafeStorage, 'getSelectedStorageBackend'>>;
 
-interface SecretsFile {
-  version: 1;
-  /** name → base64 of safeStorage's ciphertext */
-  secrets: Record<string, string>;
-}
-
-const namePattern = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** Thrown when there is no OS-backed encryption: a key is then refused rather than stored in clear. */
 export class SecretStorageUnavailableError extends AppError {
@@ -38,16 +31,15 @@ export class SecretStorageUnavailableError extends AppError {
 export class SecretStore implements SecretStoreContract {
   /** Never plain text: without OS-backed encryption `set` refuses instead. */
   readonly encrypted = true;
-  private readonly file: string;
-  /** Writes run one after another so two `set`s cannot lose each other's entry. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** name → base64 of safeStorage's ciphertext */
+  private readonly store: SecretFile;
 
   constructor(
     dataDir: string,
     private readonly cipher: SecretCipher,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {
-    this.file = path.join(dataDir, secretsFileName);
+    this.store = new SecretFile(path.join(dataDir, secretsFileName));
   }
 
   /**
@@ -62,8 +54,8 @@ export class SecretStore implements SecretStoreContract {
 
   /** The secret, or null when none is stored or it cannot be decrypted any more (e.g. the keyring was reset). */
   async get(name: string): Promise<string | null> {
-    checkName(name);
-    const stored = (await this.read()).secrets[name];
+    checkSecretName(name);
+    const stored = (await this.store.read())[name];
     if (stored === undefined || !this.isAvailable()) return null;
     try {
       return this.cipher.decryptString(Buffer.from(stored, 'base64'));
@@ -74,68 +66,20 @@ export class SecretStore implements SecretStoreContract {
   }
 
   async has(name: string): Promise<boolean> {
-    checkName(name);
-    return Object.hasOwn((await this.read()).secrets, name);
+    checkSecretName(name);
+    return Object.hasOwn(await this.store.read(), name);
   }
 
   async set(name: string, value: string): Promise<void> {
-    checkName(name);
+    checkSecretName(name);
     if (typeof value !== 'string' || value.length === 0) throw new AppError('INVALID_INPUT', 'A secret cannot be empty.');
     if (!this.isAvailable()) throw new SecretStorageUnavailableError();
     const encrypted = this.cipher.encryptString(value).toString('base64');
-    await this.update((secrets) => ({ ...secrets, [name]: encrypted }));
+    await this.store.update((secrets) => ({ ...secrets, [name]: encrypted }));
   }
 
   /** Resolves true when something was deleted. */
-  async delete(name: string): Promise<boolean> {
-    checkName(name);
-    let deleted = false;
-    await this.update((secrets) => {
-      if (!Object.hasOwn(secrets, name)) return secrets;
-      deleted = true;
-      const { [name]: _removed, ...rest } = secrets;
-      return rest;
-    });
-    return deleted;
-  }
-
-  private async read(): Promise<SecretsFile> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, secrets: {} };
-      throw error;
-    }
-    try {
-      const parsed = JSON.parse(text) as Partial<SecretsFile>;
-      const secrets = parsed.secrets && typeof parsed.secrets === 'object' ? parsed.secrets : {};
-      return { version: 1, secrets: Object.fromEntries(Object.entries(secrets).filter(([, v]) => typeof v === 'string')) };
-    } catch {
-      // Unreadable: keep it aside for inspection rather than overwrite it on the next write.
-      const aside = `${this.file}.corrupt-${Date.now()}`;
-      await rename(this.file, aside).catch(() => {});
-      console.warn(`[secrets] ${this.file} was not valid JSON; moved to ${aside}`);
-      return { version: 1, secrets: {} };
-    }
-  }
-
-  private update(change: (secrets: Record<string, string>) => Record<string, string>): Promise<void> {
-    const run = this.queue.then(async () => {
-      const current = await this.read();
-      const next: SecretsFile = { version: 1, secrets: change(current.secrets) };
-      await mkdir(path.dirname(this.file), { recursive: true });
-      const temporary = `${this.file}.tmp`;
-      await writeFile(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
-      await rename(temporary, this.file);
-    });
-    this.queue = run.catch(() => {});
-    return run;
-  }
-}
-
-function checkName(name: string): void {
-  if (typeof name !== 'string' || !namePattern.test(name)) {
-    throw new AppError('INVALID_INPUT', 'A secret name is 1–100 letters, digits, dots, dashes or underscores.');
+  delete(name: string): Promise<boolean> {
+    return this.store.delete(name);
   }
 }
