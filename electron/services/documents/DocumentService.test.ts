@@ -94,4 +94,16 @@ describe('report library', () => {
     expect(search.hits.some((h) => h.matchedBy.includes('vector'))).toBe(true);
     await expect(services.dispatcher.call('settings.update', { embeddingModelPath: files.txt }, ctx())).rejects.toMatchObject({ code: 'MODEL_NOT_GGUF' });
   });
+
+  it('meaning search does not wait for an answer being generated', async () => {
+    const controller = new AbortController();
+    const answering = stream<MessageRecord>('chat.send', { question: 'A long answer please', modelPath: tinyModel, sampling: { maxTokens: 3000 } }, controller.signal);
+    await expect.poll(() => services.inference.status.busy).toBe(true);
+    const search = (await services.dispatcher.call('docs.search', { query: 'revenue' }, ctx())) as SearchResult;
+    expect(search.mode).toBe('hybrid');
+    // The answer was still being generated when the search came back.
+    expect(services.inference.status.busy).toBe(true);
+    controller.abort();
+    expect((await answering).result.status).toBe('stopped');
+  });
 });

@@ -54,6 +54,11 @@ const running = new Map<string, AbortController>();
 let embedder: { path: string; name: string; model: LlamaModel; context: LlamaEmbeddingContext; contextSize: number } | null = null;
 /** One operation at a time: llama.cpp contexts are not re-entrant. */
 let queue: Promise<unknown> = Promise.resolve();
+/**
+ * Embeddings have their own queue: they use their own model and context, so a report search or an ingest does not
+ * wait for a long answer to finish (they only share the CPU).
+ */
+let embedQueue: Promise<unknown> = Promise.resolve();
 
 function llamaFor(gpu: GpuChoice): Promise<Llama> {
   let llama = llamaByGpu.get(gpu);
@@ -322,10 +327,12 @@ function handle(message: HostToWorker): void {
         return embed(message.requestId, message.modelPath, message.texts, message.threads, message.gpu, controller.signal);
     }
   };
-  queue = queue
+  const settled = (message.type === 'embed' ? embedQueue : queue)
     .then(run)
     .catch((error: unknown) => post({ type: 'error', requestId: message.requestId, error: serializeError(error) }))
     .finally(() => running.delete(message.requestId));
+  if (message.type === 'embed') embedQueue = settled;
+  else queue = settled;
 }
 
 onHostMessage(handle);
