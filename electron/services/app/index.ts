@@ -91,7 +91,6 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     mirror: () => library.mirror,
     onCompleted: (result) => void library.add(result.path, 'downloaded'),
   });
-  let passages: SourcePassages | null = null;
   const documents = new DocumentService({
     index: new DocumentIndex(store.database),
     // The embedding model chosen in Settings, run in the inference process; none set = keyword search only.
@@ -100,14 +99,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       if (!embeddingModelPath) return null;
       return { embed: (texts, signal) => inference.embed(embeddingModelPath, texts, { threads: load.threads, gpu: load.gpu, ...(signal ? { signal } : {}) }) };
     },
-    chunkTexts: (documentId) => passages?.chunkTexts(documentId) ?? [],
   });
-  passages = new SourcePassages(store.database, documents);
   const secrets = options.secrets ?? new PlainTextSecretStore(paths.dataDir);
   const engineKeys = new EngineKeys(secrets, options.engineApiKey ?? null);
   const remoteEngine = async (target: { baseUrl: string; model: string }, apiKey?: string) =>
     new RemoteEngine({ ...target, apiKey: apiKey ?? (await engineKeys.keyFor(target.baseUrl)) });
-  chat = new ChatService({ store, host: inference, models, events, sources: passages, remoteEngine: (target) => remoteEngine(target) });
+  chat = new ChatService({ store, host: inference, models, events, sources: new SourcePassages(documents), remoteEngine: (target) => remoteEngine(target) });
   const chatService = chat;
   const traces = new TraceService(store);
 

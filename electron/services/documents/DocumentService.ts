@@ -21,8 +21,6 @@ export interface DocumentServiceOptions {
   index: DocumentIndex;
   /** The embedder to use now, or null for keyword search only (read at each call: Settings can change it). */
   embedder?: () => Embedder | null;
-  /** Reads a document's chunk texts in order (for embedding). */
-  chunkTexts?: (documentId: string) => string[];
   /** Worker entry for the loaders; defaults to the one beside the running bundle (see loaders/loadDocument.ts). */
   loaderWorkerPath?: string;
 }
@@ -79,8 +77,8 @@ export class DocumentService {
    */
   private async embedDocument(doc: AddedDocument, signal: AbortSignal | undefined, onProgress: (done: number, total: number) => void): Promise<AddedDocument> {
     const embedder = this.options.embedder?.() ?? null;
-    if (!embedder || !this.options.chunkTexts || doc.embedded) return doc;
-    const texts = this.options.chunkTexts(doc.id);
+    if (!embedder || doc.embedded) return doc;
+    const texts = this.options.index.listChunks(doc.id).map((chunk) => chunk.text);
     const vectors: Float32Array[] = [];
     let model = '';
     try {

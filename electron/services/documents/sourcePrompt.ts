@@ -9,8 +9,8 @@
  * - `retrieved`: too long to fit: the passages that best match the question (keyword/hybrid search), up to the
  *   budget, then put back in document order so the model reads them as the report runs.
  */
-import type { Database, Statement } from 'better-sqlite3';
 import type { Citation, DocumentSummary } from '../../shared/documents';
+import type { StoredChunk } from '../retrieval';
 import type { DocumentService } from './DocumentService';
 
 export interface SourceSelection {
@@ -20,13 +20,6 @@ export interface SourceSelection {
   tokens: number;
 }
 
-interface ChunkRow {
-  id: number;
-  page: number;
-  seq: number;
-  table_index: number | null;
-  text: string;
-}
 
 /**
  * A cheap, conservative token estimate for budgeting without the tokenizer (which lives in the inference process):
@@ -39,32 +32,18 @@ export function estimateTokens(text: string): number {
 }
 
 export class SourcePassages {
-  readonly #chunks: Statement<[string], ChunkRow>;
-
-  constructor(
-    db: Database,
-    private readonly documents: DocumentService,
-  ) {
-    // Structural: the library's chunks table (migration 3), read in reading order.
-    this.#chunks = db.prepare('SELECT id, page, seq, table_index, text FROM chunks WHERE document_id = ? ORDER BY seq');
-  }
-
-  /** Picks the passages for a question about `documentIds` within `budgetTokens`. */
-  /** A document's chunk texts in reading order (what gets embedded). */
-  chunkTexts(documentId: string): string[] {
-    return this.#chunks.all(documentId).map((row) => row.text);
-  }
+  constructor(private readonly documents: DocumentService) {}
 
   async select(question: string, documentIds: readonly string[], budgetTokens: number): Promise<SourceSelection> {
     const docs = documentIds.map((id) => this.documents.get(id));
     const byDoc = new Map(docs.map((d) => [d.id, d]));
-    const all = docs.flatMap((doc) => this.#chunks.all(doc.id).map((row) => ({ doc, row })));
+    const all = docs.flatMap((doc) => this.documents.index.listChunks(doc.id).map((row) => ({ doc, row })));
     const total = all.reduce((sum, { row }) => sum + estimateTokens(row.text) + 12, 0);
     if (total <= budgetTokens) {
       return { mode: 'full', tokens: total, citations: all.map(({ doc, row }, i) => toCitation(i + 1, doc, row)) };
     }
     const hits = (await this.documents.search(question, { top: 40, documentIds: [...documentIds] })).hits;
-    const chosen: { doc: DocumentSummary; row: ChunkRow }[] = [];
+    const chosen: { doc: DocumentSummary; row: StoredChunk }[] = [];
     let tokens = 0;
     for (const hit of hits) {
       const cost = estimateTokens(hit.text) + 12;
@@ -72,7 +51,7 @@ export class SourcePassages {
       const doc = byDoc.get(hit.documentId);
       if (!doc) continue;
       tokens += cost;
-      chosen.push({ doc, row: { id: Number(hit.chunkId), page: hit.page, seq: 0, table_index: hit.tableIndex, text: hit.text } });
+      chosen.push({ doc, row: { id: Number(hit.chunkId), page: hit.page, tableIndex: hit.tableIndex, text: hit.text } });
     }
     // Back into reading order: document as attached, then page, then chunk id (insertion order).
     const docOrder = new Map(documentIds.map((id, i) => [id, i]));
@@ -81,8 +60,8 @@ export class SourcePassages {
   }
 }
 
-function toCitation(n: number, doc: DocumentSummary, row: ChunkRow): Citation {
-  return { n, documentId: doc.id, fileName: doc.fileName, page: row.page, chunkId: String(row.id), tableIndex: row.table_index, text: row.text };
+function toCitation(n: number, doc: DocumentSummary, row: StoredChunk): Citation {
+  return { n, documentId: doc.id, fileName: doc.fileName, page: row.page, chunkId: String(row.id), tableIndex: row.tableIndex, text: row.text };
 }
 
 /** The system message that carries the sources and asks for [n] citations. */

@@ -14,6 +14,7 @@ import type {
   EmbeddingInfo,
   LocatedTable,
   SearchOptions,
+  StoredChunk,
 } from './types';
 
 /** Reciprocal rank fusion constant (Cormack et al.): dampens the weight of the very first ranks. */
@@ -169,6 +170,7 @@ export class DocumentIndex {
   readonly #pageTables: Statement<[string, number], TableRow>;
   readonly #hits: Statement<[string], HitRow>;
   readonly #chunkIds: Statement<[string], number>;
+  readonly #chunksOf: Statement<[string], StoredChunk>;
   readonly #readMeta: Statement<[string], string>;
   readonly #writeMeta: Statement<[string, string]>;
   readonly #markEmbedded: Statement<[string, string]>;
@@ -223,6 +225,7 @@ export class DocumentIndex {
       'SELECT MIN(id) AS lo, MAX(id) AS hi, COUNT(*) AS n FROM chunks WHERE document_id IN (SELECT value FROM json_each(?))',
     );
     this.#chunkIds = db.prepare('SELECT id FROM chunks WHERE document_id = ? ORDER BY seq').pluck() as Statement<[string], number>;
+    this.#chunksOf = db.prepare('SELECT id, page, table_index AS tableIndex, text FROM chunks WHERE document_id = ? ORDER BY seq') as Statement<[string], StoredChunk>;
     this.#readMeta = db.prepare('SELECT value_json FROM retrieval_meta WHERE key = ?').pluck() as Statement<[string], string>;
     this.#writeMeta = db.prepare('INSERT INTO retrieval_meta (key, value_json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value_json = excluded.value_json');
     this.#markEmbedded = db.prepare('UPDATE documents SET embedded = 1, embedding_model = ? WHERE id = ?');
@@ -330,6 +333,11 @@ export class DocumentIndex {
       throw new AppError('NOT_FOUND', `“${doc.fileName}” has no page ${page}; it has ${doc.pageCount}.`, { documentId: id, page });
     }
     return { documentId: id, number: row.number, label: row.label, text: row.text, tables: this.#pageTables.all(id, page).map(toTable) };
+  }
+
+  /** A document's chunks in reading order (for embedding, and for answers that take a whole report). */
+  listChunks(documentId: string): StoredChunk[] {
+    return this.#chunksOf.all(documentId);
   }
 
   /** Removes the document with its pages, tables, chunks, keyword index entries and vectors. Throws AppError('NOT_FOUND'). */

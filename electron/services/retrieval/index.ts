@@ -12,4 +12,5 @@ export type {
   EmbeddingInfo,
   LocatedTable,
   SearchOptions,
+  StoredChunk,
 } from './types';

@@ -69,3 +69,11 @@ export interface DocumentIndexOptions {
    */
   keywordCandidates?: number;
 }
+
+/** A stored chunk as answers cite it: its id (the citation's chunkId), page, table and text. */
+export interface StoredChunk {
+  id: number;
+  page: number;
+  tableIndex: number | null;
+  text: string;
+}
