@@ -10,10 +10,9 @@
  * The weights are seeded noise, much larger than the base model's (std 0.02), so an adapter visibly changes what
  * the model generates; tests use it for mechanics only.
  */
-import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { GGUFValueType } from '@huggingface/gguf';
-import { alignUp, elementCount, encodeGgufHeader, fillNormal, ggufAlignment, type TensorSpec } from './generateTestModel';
+import { ggufAlignment, writeGgufFile, type TensorSpec } from './generateTestModel';
 
 /** Weights of a qwen2 block that an adapter can target (llama.cpp's tensor names without `blk.N.` and `.weight`). */
 export type LoraTarget = 'attn_q' | 'attn_k' | 'attn_v' | 'attn_output' | 'ffn_gate' | 'ffn_up' | 'ffn_down';
@@ -105,24 +104,7 @@ export async function generateTestLora(options: GenerateTestLoraOptions): Promis
     'adapter.type': str('lora'),
     'adapter.lora.alpha': { value: alpha, type: GGUFValueType.FLOAT32 },
   };
-  const { header, dataOffsets, dataStart, dataSize } = encodeGgufHeader(metadata, tensors);
-
-  await mkdir(path.dirname(path.resolve(outPath)), { recursive: true });
-  let randomState = seed >>> 0;
-  const file = await open(outPath, 'w');
-  try {
-    await file.write(header, 0, header.length, 0);
-    for (const [index, tensor] of tensors.entries()) {
-      const values = new Float32Array(elementCount(tensor.shape));
-      randomState = fillNormal(values, weightStd, randomState);
-      const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-      await file.write(bytes, 0, bytes.length, dataStart + dataOffsets[index]!);
-    }
-    // Pad the last tensor to its full aligned size so readers that check the data section's end are satisfied.
-    const end = dataStart + alignUp(dataSize, ggufAlignment);
-    if (end > dataStart + dataSize) await file.write(Buffer.alloc(end - dataStart - dataSize), 0, end - dataStart - dataSize, dataStart + dataSize);
-  } finally {
-    await file.close();
-  }
-  return { path: path.resolve(outPath), bytes: dataStart + alignUp(dataSize, ggufAlignment), tensors: tensors.length };
+  // Padded to the aligned end of the data section, so readers that check its end are satisfied.
+  const bytes = await writeGgufFile(outPath, metadata, tensors, { seed, weightStd, padEnd: true });
+  return { path: path.resolve(outPath), bytes, tensors: tensors.length };
 }

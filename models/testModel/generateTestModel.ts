@@ -147,24 +147,8 @@ export async function generateTestModel(options: GenerateTestModelOptions): Prom
   metadata['tokenizer.ggml.add_bos_token'] = { value: false, type: GGUFValueType.BOOL };
   metadata['tokenizer.chat_template'] = str(testModelChatTemplate);
 
-  const { header, dataOffsets, dataStart, dataSize } = encodeGgufHeader(metadata, tensors);
-
-  await mkdir(path.dirname(path.resolve(outPath)), { recursive: true });
-  let randomState = seed >>> 0;
-  const file = await open(outPath, 'w');
-  try {
-    await file.write(header, 0, header.length, 0);
-    for (const [index, tensor] of tensors.entries()) {
-      const values = new Float32Array(elementCount(tensor.shape));
-      if (tensor.fill === 'ones') values.fill(1);
-      else randomState = fillNormal(values, weightStd, randomState);
-      const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-      await file.write(bytes, 0, bytes.length, dataStart + dataOffsets[index]!);
-    }
-  } finally {
-    await file.close();
-  }
-  return { path: path.resolve(outPath), bytes: dataStart + dataSize };
+  const bytes = await writeGgufFile(outPath, metadata, tensors, { seed, weightStd });
+  return { path: path.resolve(outPath), bytes };
 }
 
 /**
@@ -280,4 +264,35 @@ export function encodeGgufHeader(metadata: Record<string, unknown>, tensors: rea
   const headerLength = kvSection.length + tensorInfos.reduce((sum, info) => sum + info.length, 0);
   const dataStart = alignUp(headerLength, ggufAlignment);
   return { header: Buffer.concat([kvSection, ...tensorInfos, Buffer.alloc(dataStart - headerLength)]), dataOffsets, dataStart, dataSize };
+}
+
+/**
+ * Writes a GGUF of F32 tensors: the header, then each tensor's data — ones where `fill` says so, else seeded normal
+ * values (std `weightStd`) — and, with `padEnd`, zeros up to the aligned end of the data section. Returns the size.
+ */
+export async function writeGgufFile(
+  outPath: string,
+  metadata: Record<string, unknown>,
+  tensors: readonly TensorSpec[],
+  options: { seed: number; weightStd: number; padEnd?: boolean },
+): Promise<number> {
+  const { header, dataOffsets, dataStart, dataSize } = encodeGgufHeader(metadata, tensors);
+  await mkdir(path.dirname(path.resolve(outPath)), { recursive: true });
+  let randomState = options.seed >>> 0;
+  const end = dataStart + (options.padEnd ? alignUp(dataSize, ggufAlignment) : dataSize);
+  const file = await open(outPath, 'w');
+  try {
+    await file.write(header, 0, header.length, 0);
+    for (const [index, tensor] of tensors.entries()) {
+      const values = new Float32Array(elementCount(tensor.shape));
+      if (tensor.fill === 'ones') values.fill(1);
+      else randomState = fillNormal(values, options.weightStd, randomState);
+      const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+      await file.write(bytes, 0, bytes.length, dataStart + dataOffsets[index]!);
+    }
+    if (end > dataStart + dataSize) await file.write(Buffer.alloc(end - dataStart - dataSize), 0, end - dataStart - dataSize, dataStart + dataSize);
+  } finally {
+    await file.close();
+  }
+  return end;
 }
