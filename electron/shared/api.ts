@@ -22,6 +22,16 @@ import type { SerializedError } from './errors';
 import { TraceInput, type TraceCheckResult, type TraceComparison } from './inspection';
 import type { DocumentPageView, DocumentSummary, IngestBatchResult, IngestProgress, SearchResult } from './documents';
 import type { CatalogEntryWithFit, DownloadJob, DownloadProgress, DownloadResult, MirrorChoice } from './models';
+import {
+  EvalRunInput,
+  type EvalExport,
+  type EvalItem,
+  type EvalProgressEvent,
+  type EvalResultDetail,
+  type EvalRunDetail,
+  type EvalRunSummary,
+  type EvalSetSummary,
+} from './evaluation';
 
 // ── Method descriptors ────────────────────────────────────────────────────────────────────────────────────────
 export interface CallMethod<I extends z.ZodType, O> {
@@ -125,7 +135,11 @@ export type AppEvent =
   | { type: 'inference.restarted'; reason: string; interruptedMessageId: string | null }
   | { type: 'conversations.changed' }
   /** Documents were added to or removed from the report library (any window, the CLI excepted). */
-  | { type: 'documents.changed' };
+  | { type: 'documents.changed' }
+  /** An evaluation run advanced (an item finished) or changed state. */
+  | EvalProgressEvent
+  /** Evaluation sets or runs were added or removed. */
+  | { type: 'eval.changed' };
 
 export type ChatChunk =
   | { type: 'start'; conversation: ConversationSummary; userMessage: MessageRecord; assistantMessage: MessageRecord; startInReasoning: boolean }
@@ -295,6 +309,35 @@ export const api = {
   'secrets.setEngineKey': call<EngineKeyStatus>()(z.object({ apiKey: z.string().trim().min(1, 'The API key is empty.').max(4096), baseUrl: engineUrl.optional() }).strict()),
   'secrets.clearEngineKey': call<{ cleared: boolean }>()(empty),
   'secrets.engineKeyStatus': call<EngineKeyStatus>()(empty),
+
+  /** Evaluation sets (benchmarks) the user imported, plus the bundled sample once added. */
+  'eval.sets': call<EvalSetSummary[]>()(empty),
+  /**
+   * Imports a set from a file (server-side path; the browser uploads first): FinQA JSON, CFLUE JSON/JSONL,
+   * DianJin-R1-Data JSON, or the simple JSONL (`id`, `task`, `question`, `reference`, optional `context`).
+   */
+  'eval.importSet': call<EvalSetSummary>()(z.object({ path: filePath, name: z.string().trim().min(1).max(200).optional() }).strict()),
+  /** Adds the bundled sample set (the project's own en + zh items), so a new user can try evaluation at once. */
+  'eval.addSample': call<EvalSetSummary>()(empty),
+  'eval.removeSet': call<{ removed: boolean }>()(z.object({ id }).strict()),
+  /** A page of a set's items, for the preview. */
+  'eval.setItems': call<{ items: EvalItem[]; total: number }>()(
+    z.object({ id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+  ),
+  /** Starts a run in the background; progress arrives as `eval.progress` app events. */
+  'eval.start': call<EvalRunSummary>()(EvalRunInput),
+  /** Continues a paused, failed or interrupted run: finished items are kept, the rest (and failed items) run. */
+  'eval.resume': call<EvalRunSummary>()(z.object({ runId: id }).strict()),
+  /** Stops a run after saving what is finished; `eval.resume` continues it. */
+  'eval.pause': call<EvalRunSummary>()(z.object({ runId: id }).strict()),
+  'eval.runs': call<EvalRunSummary[]>()(empty),
+  /** A run with a row per item. */
+  'eval.run': call<EvalRunDetail>()(z.object({ runId: id }).strict()),
+  /** One item of a run in full (question, context, reasoning, answer), for the reasoning inspector. */
+  'eval.result': call<EvalResultDetail>()(z.object({ runId: id, itemId: z.string().min(1).max(200) }).strict()),
+  /** A run's results as JSON or CSV, for a report. */
+  'eval.export': call<EvalExport>()(z.object({ runId: id, format: z.enum(['json', 'csv']) }).strict()),
+  'eval.removeRun': call<{ removed: boolean }>()(z.object({ runId: id }).strict()),
 } as const;
 
 export type Api = typeof api;

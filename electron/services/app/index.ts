@@ -247,6 +247,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     'secrets.clearEngineKey': async () => ({ cleared: await engineKeys.clear() }),
     'secrets.engineKeyStatus': async () => engineKeys.status(),
+    ...evaluationPending(),
   };
 
   let disposed = false;
@@ -290,3 +291,25 @@ function loadChanged(a: AppSettings, b: AppSettings): boolean {
   return JSON.stringify(a.load) !== JSON.stringify(b.load);
 }
 
+
+/** Placeholder while the evaluation service is written (replaced in the next commit). */
+function evaluationPending(): Pick<ApiHandlers, Extract<keyof ApiHandlers, `eval.${string}`>> {
+  const pending = async (): Promise<never> => {
+    throw new AppError('INTERNAL', 'Evaluation is not available yet.');
+  };
+  return {
+    'eval.sets': pending,
+    'eval.importSet': pending,
+    'eval.addSample': pending,
+    'eval.removeSet': pending,
+    'eval.setItems': pending,
+    'eval.start': pending,
+    'eval.resume': pending,
+    'eval.pause': pending,
+    'eval.runs': pending,
+    'eval.run': pending,
+    'eval.result': pending,
+    'eval.export': pending,
+    'eval.removeRun': pending,
+  };
+}
