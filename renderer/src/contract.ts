@@ -57,6 +57,27 @@ export type {
   MirrorChoice,
   ModelFitEstimate,
 } from '../../electron/shared/models';
+export {
+  EVAL_TASKS,
+  PUBLISHED_RESULTS,
+  type EvalExport,
+  type EvalExportFormat,
+  type EvalItem,
+  type EvalProgressEvent,
+  type EvalResultDetail,
+  type EvalResultRow,
+  type EvalRunDetail,
+  type EvalRunInput,
+  type EvalRunStatus,
+  type EvalRunSummary,
+  type EvalSampling,
+  type EvalSetFormat,
+  type EvalSetSummary,
+  type EvalTarget,
+  type EvalTask,
+  type EvalTaskScore,
+  type PublishedResult,
+} from '../../electron/shared/evaluation';
 export { AppError, errorCodes, isErrorCode, serializeError, type ErrorCode, type SerializedError } from '../../electron/shared/errors';
 export {
   defaultSettings,
