@@ -44,6 +44,11 @@ export const errorCodes = [
   'DOWNLOAD_UNVERIFIED',
   'DOWNLOAD_OFFLINE',
   'DISK_FULL',
+  /** Evaluation sets and runs (electron/services/evaluation). */
+  'EVAL_SET_INVALID',
+  'EVAL_SET_NOT_FOUND',
+  'EVAL_RUN_NOT_FOUND',
+  'EVAL_RUN_ACTIVE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
