@@ -167,6 +167,83 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN citations_json TEXT;
     `,
   },
+  {
+    version: 5,
+    name: 'evaluation sets, runs and results',
+    up: /* sql */ `
+      CREATE TABLE eval_sets (
+        id            TEXT PRIMARY KEY NOT NULL,
+        name          TEXT NOT NULL,
+        format        TEXT NOT NULL,
+        file_name     TEXT,
+        -- SHA-256 of the imported file, so importing the same file again reuses the set (and its runs compare).
+        content_hash  TEXT,
+        item_count    INTEGER NOT NULL,
+        tasks_json    TEXT NOT NULL,
+        warnings_json TEXT NOT NULL,
+        created_at    INTEGER NOT NULL
+      );
+      CREATE INDEX eval_sets_by_hash ON eval_sets (content_hash);
+
+      CREATE TABLE eval_items (
+        set_id       TEXT NOT NULL REFERENCES eval_sets (id) ON DELETE CASCADE,
+        seq          INTEGER NOT NULL,
+        item_id      TEXT NOT NULL,
+        task         TEXT NOT NULL,
+        question     TEXT NOT NULL,
+        reference    TEXT NOT NULL,
+        context      TEXT,
+        choices_json TEXT,
+        PRIMARY KEY (set_id, seq)
+      ) WITHOUT ROWID;
+
+      -- A run keeps its set's name and its planned items, so it stays readable after the set is removed.
+      CREATE TABLE eval_runs (
+        id             TEXT PRIMARY KEY NOT NULL,
+        set_id         TEXT NOT NULL,
+        set_name       TEXT NOT NULL,
+        label          TEXT NOT NULL,
+        target_json    TEXT NOT NULL,
+        judge_json     TEXT,
+        sampling_json  TEXT NOT NULL,
+        context_size   INTEGER,
+        model_name     TEXT NOT NULL,
+        quantization   TEXT,
+        adapter_name   TEXT,
+        status         TEXT NOT NULL,
+        item_ids_json  TEXT NOT NULL,
+        error_code     TEXT,
+        error_message  TEXT,
+        created_at     INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL
+      );
+
+      CREATE TABLE eval_results (
+        run_id            TEXT NOT NULL REFERENCES eval_runs (id) ON DELETE CASCADE,
+        item_id           TEXT NOT NULL,
+        seq               INTEGER NOT NULL,
+        task              TEXT NOT NULL,
+        question          TEXT NOT NULL,
+        context           TEXT,
+        choices_json      TEXT,
+        reference         TEXT NOT NULL,
+        output            TEXT NOT NULL DEFAULT '',
+        reasoning         TEXT NOT NULL DEFAULT '',
+        answer            TEXT NOT NULL DEFAULT '',
+        predicted         TEXT,
+        correct           INTEGER,
+        format_ok         INTEGER NOT NULL DEFAULT 0,
+        judged            INTEGER NOT NULL DEFAULT 0,
+        judge_output      TEXT,
+        prompt_tokens     INTEGER,
+        completion_tokens INTEGER,
+        seconds           REAL,
+        error             TEXT,
+        updated_at        INTEGER NOT NULL,
+        PRIMARY KEY (run_id, item_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */
