@@ -174,8 +174,8 @@ const FRACTION = /^\s*(-?)\s*\\[dt]?frac\s*\{\s*([-\d.,]+)\s*\}\s*\{\s*([-\d.,]+
 const UNIT_AFTER_BOX_RE = /^\s*(?:\\text\s*\{\s*)?(个百分点|百分点|万亿|千亿|百亿|十亿|千万|百万|亿|万|千|\\?%|％|(?:percentage points?|percent|thousand|million|billion|trillion|bn|mn)(?![A-Za-z]))/i;
 const SCALE_WORD_RE = /[万亿千]|thousand|million|billion|trillion/i;
 
-/** The last complete `\boxed{…}` with what follows it; null when there is none. */
-function lastBoxed(answer: string): { content: string; after: string } | null {
+/** The last complete `\boxed{…}` with what follows it; null when there is none. Shared with evaluation scoring. */
+export function lastBoxed(answer: string): { content: string; after: string } | null {
   for (let start = answer.lastIndexOf('\\boxed{'); start >= 0; start = start === 0 ? -1 : answer.lastIndexOf('\\boxed{', start - 1)) {
     const open = start + '\\boxed{'.length;
     let depth = 1;
@@ -189,8 +189,8 @@ function lastBoxed(answer: string): { content: string; after: string } | null {
   return null;
 }
 
-/** The box's content, with a unit written after the box appended when the content has none of its own. */
-function boxedWithUnit(answer: string): string | null {
+/** The box's content, with a unit written after the box appended when the content has none of its own. Shared with evaluation scoring. */
+export function boxedWithUnit(answer: string): string | null {
   const box = lastBoxed(answer);
   if (!box) return null;
   const unit = UNIT_AFTER_BOX_RE.exec(box.after)?.[1];
