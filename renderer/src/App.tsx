@@ -13,6 +13,7 @@ import { ChatView } from './components/chat/ChatView';
 import { ModelView } from './components/models/ModelView';
 import { SettingsView } from './components/settings/SettingsView';
 import { LibraryView } from './components/library/LibraryView';
+import { EvaluationView } from './components/evaluation/EvaluationView';
 import { PageView } from './components/library/PageView';
 import { isModelFileName, isReportFileName } from './lib/reportFiles';
 
@@ -144,6 +145,7 @@ export function App() {
           {view === 'chat' && <ChatView />}
           {view === 'library' && <LibraryView />}
           {view === 'models' && <ModelView />}
+          {view === 'evaluation' && <EvaluationView />}
           {view === 'settings' && <SettingsView />}
         </main>
       </div>

@@ -12,6 +12,7 @@ import { downloadText } from '../lib/download';
 import { createModelsStore, type ModelsState } from './models';
 import { createDownloadsStore, type DownloadsState } from './downloads';
 import { createSettingsStore, type SettingsState } from './settings';
+import { createEvaluationStore, type EvaluationState } from './evaluation';
 import { runAppEvents } from './events';
 
 export const appStore = createAppStore({ api });
@@ -72,6 +73,14 @@ export const libraryStore = createLibraryStore({
   ...(pathForFile ? { pathForFile } : {}),
 });
 
+export const evaluationStore = createEvaluationStore({
+  api,
+  onError: reportError,
+  save: downloadText,
+  ...(uploadFile ? { upload: uploadFile } : {}),
+  ...(pathForFile ? { pathForFile } : {}),
+});
+
 export const useApp = <T>(selector: (state: AppState) => T): T => useStore(appStore, selector);
 export const useSettings = <T>(selector: (state: SettingsState) => T): T => useStore(settingsStore, selector);
 export const useConversations = <T>(selector: (state: ConversationsState) => T): T => useStore(conversationsStore, selector);
@@ -79,6 +88,7 @@ export const useModels = <T>(selector: (state: ModelsState) => T): T => useStore
 export const useInspector = <T>(selector: (state: InspectorState) => T): T => useStore(inspectorStore, selector);
 export const useDownloads = <T>(selector: (state: DownloadsState) => T): T => useStore(downloadsStore, selector);
 export const useLibrary = <T>(selector: (state: LibraryState) => T): T => useStore(libraryStore, selector);
+export const useEvaluation = <T>(selector: (state: EvaluationState) => T): T => useStore(evaluationStore, selector);
 
 let started = false;
 
@@ -118,10 +128,16 @@ export function startStores(): () => void {
             // The library list is also what the attach list shows.
             void libraryStore.getState().refresh();
             break;
+          case 'eval.progress':
+            evaluationStore.getState().applyProgress(event);
+            break;
+          case 'eval.changed':
+            void evaluationStore.getState().applyChanged();
+            break;
         }
       },
       async resync() {
-        await Promise.all([appStore.getState().loadInfo(), conversationsStore.getState().refreshList(), settingsStore.getState().load(), libraryStore.getState().refresh()]);
+        await Promise.all([appStore.getState().loadInfo(), conversationsStore.getState().refreshList(), settingsStore.getState().load(), libraryStore.getState().refresh(), evaluationStore.getState().applyChanged()]);
       },
       shouldContinue: () => !appStore.getState().unauthorized,
     },

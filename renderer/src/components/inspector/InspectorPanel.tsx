@@ -55,10 +55,12 @@ interface Props {
   /** A saved answer's check that failed. */
   error?: SerializedError | null;
   onRetry?: () => void;
+  /** Whether the review-file export (a saved chat message's) is offered; false for traces that are not messages. Defaults to true. */
+  exportable?: boolean;
 }
 
 /** The reasoning inspector for one answer: summary, the question, and the outline of checked steps. */
-export const InspectorPanel = memo(function InspectorPanel({ result, question, streaming, messageId, error, onRetry }: Props) {
+export const InspectorPanel = memo(function InspectorPanel({ result, question, streaming, messageId, error, onRetry, exportable = true }: Props) {
   const { t } = useTranslation();
   const noteId = useId();
   const outline = useRef<OutlineHandle>(null);
@@ -112,7 +114,7 @@ export const InspectorPanel = memo(function InspectorPanel({ result, question, s
       <section className={`inspector-panel${streaming ? ' is-live' : ''}`} data-testid="inspector-panel" data-live={streaming} aria-label={t('inspector.title')}>
         {streaming && <div className="inspector-live">{t('inspector.live')}</div>}
         {body}
-        {!streaming && result && <ExportButtons messageId={messageId} />}
+        {!streaming && result && exportable && <ExportButtons messageId={messageId} />}
       </section>
     </InspectorContext.Provider>
   );

@@ -70,6 +70,16 @@ export function Sidebar() {
         </button>
         <button
           type="button"
+          className={`nav-button ${view === 'evaluation' ? 'is-active' : ''}`}
+          data-testid="evaluation-link"
+          title={t('sidebar.evaluationTooltip')}
+          onClick={() => appStore.getState().setView('evaluation')}
+        >
+          <Icon name="chart" size={15} />
+          {t('sidebar.evaluation')}
+        </button>
+        <button
+          type="button"
           className={`nav-button ${view === 'settings' ? 'is-active' : ''}`}
           data-testid="settings-link"
           title={t('sidebar.settingsTooltip', { shortcut: shortcutLabels.settings })}
