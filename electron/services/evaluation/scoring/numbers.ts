@@ -1,6 +1,6 @@
 import type { NumberMention } from '../../../shared/inspection';
 import { roundTo, unwrapLatex, writtenDecimals } from '../../inspector/answer';
-import { extractNumbers } from '../../inspector/numbers';
+import { extractNumbers, normalizeNumerals } from '../../inspector/numbers';
 import { Exact, canonical, toExact } from '../../inspector/sources';
 
 /**
@@ -76,14 +76,15 @@ export function readNumber(text: string): NumberReading | null {
   const mention = answerMention(extractNumbers(plain));
   if (!mention) return null;
   const value = toExact(mention.value);
-  const written = toExact(/\d[\d,]*(?:\.\d+)?/.exec(mention.raw.replace(/，/g, ','))?.[0].replace(/,/g, ''));
+  const raw = normalizeNumerals(mention.raw);
+  const written = toExact(/\d[\d,]*(?:\.\d+)?/.exec(raw)?.[0].replace(/,/g, ''));
   if (!value || !written) return null;
   const factor = written.isZero() ? new Exact(1) : value.abs().div(written);
   const exponent = factor.eq(1) ? 0 : Math.round(factor.log(10).toNumber());
   const percent = mention.unit === '%';
   return {
     value,
-    decimals: writtenDecimals(mention.raw) - exponent,
+    decimals: writtenDecimals(raw) - exponent,
     percent,
     scaled: !percent && exponent !== 0,
     signOpen: !value.isNegative() && NEGATIVE_WORD_RE.test(plain.slice(0, mention.start)),
