@@ -1,6 +1,6 @@
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { evaluationStore, useEvaluation, useModels, useSettings } from '../../stores';
+import { evaluationStore, useApp, useEvaluation, useModels, useSettings } from '../../stores';
 import { baseName } from '../../lib/format';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { buildRunInput, defaultRunForm, type RunFieldError, type RunFormErrors, type RunFormValues, type SubsetChoice, type TargetFormValues } from './runForm';
@@ -165,6 +165,7 @@ export function RunForm({ onStarted }: { onStarted?: (runId: string) => void }) 
   const settings = useSettings((s) => s.settings);
   const files = useModels((s) => s.files);
   const sets = useEvaluation((s) => s.sets);
+  const loadedPath = useApp((s) => s.status?.model?.path ?? null);
   const starting = useEvaluation((s) => s.starting);
   const startError = useEvaluation((s) => s.startError);
   // Until the user edits the form, its values follow the settings, models and sets as they load.
@@ -174,8 +175,9 @@ export function RunForm({ onStarted }: { onStarted?: (runId: string) => void }) 
         settings,
         files.map((f) => f.path),
         sets.map((s) => s.id),
+        loadedPath,
       ),
-    [settings, files, sets],
+    [settings, files, sets, loadedPath],
   );
   const [draft, setDraft] = useState<RunFormValues | null>(null);
   const [errors, setErrors] = useState<RunFormErrors>({});

@@ -10,6 +10,9 @@ describe('run form', () => {
     expect(values).toMatchObject({ setId: 'set-a', temperature: '0.6', topP: '0.95', maxTokens: '4096', subset: 'all', judgeEnabled: false });
     expect(values.target).toMatchObject({ kind: 'local', modelPath: '/m/dianjin-r1-7b-Q4_K_M.gguf', baseUrl: 'http://gpu:8000/v1', model: 'DianJin-R1-32B' });
     expect(values.judge.kind).toBe('remote');
+    // No model in the settings: the one loaded now, else the first in the list.
+    expect(defaultRunForm(defaultSettings, ['/m/a.gguf'], [], '/m/loaded.gguf').target.modelPath).toBe('/m/loaded.gguf');
+    expect(defaultRunForm(defaultSettings, ['/m/a.gguf'], []).target.modelPath).toBe('/m/a.gguf');
   });
 
   it('builds a local run with a limit, an adapter and a label', () => {

@@ -66,8 +66,9 @@ export type RunFormErrors = Partial<Record<RunFormField, RunFieldError>>;
 /** DianJin-R1's sampling (the paper's): temperature 0.6, top-p 0.95. */
 export const defaultEvalSampling = { temperature: 0.6, topP: 0.95, maxTokens: 4096 } as const;
 
-export function defaultTarget(settings: AppSettings | null, modelPaths: readonly string[]): TargetFormValues {
-  const modelPath = settings?.modelPath ?? modelPaths[0] ?? '';
+/** `loadedPath`: the model loaded now (given on the command line, say), when the settings name none. */
+export function defaultTarget(settings: AppSettings | null, modelPaths: readonly string[], loadedPath: string | null = null): TargetFormValues {
+  const modelPath = settings?.modelPath ?? loadedPath ?? modelPaths[0] ?? '';
   const remote = settings?.engine.kind === 'remote';
   return {
     kind: remote ? 'remote' : 'local',
@@ -79,8 +80,8 @@ export function defaultTarget(settings: AppSettings | null, modelPaths: readonly
   };
 }
 
-export function defaultRunForm(settings: AppSettings | null, modelPaths: readonly string[], setIds: readonly string[]): RunFormValues {
-  const target = defaultTarget(settings, modelPaths);
+export function defaultRunForm(settings: AppSettings | null, modelPaths: readonly string[], setIds: readonly string[], loadedPath: string | null = null): RunFormValues {
+  const target = defaultTarget(settings, modelPaths, loadedPath);
   return {
     setId: setIds[0] ?? '',
     target,
