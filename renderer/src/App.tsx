@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { appStore, conversationsStore, libraryStore, modelsStore, startStores, useApp, useSettings } from './stores';
 import { applyLanguage } from './i18n';
@@ -13,9 +13,11 @@ import { ChatView } from './components/chat/ChatView';
 import { ModelView } from './components/models/ModelView';
 import { SettingsView } from './components/settings/SettingsView';
 import { LibraryView } from './components/library/LibraryView';
-import { EvaluationView } from './components/evaluation/EvaluationView';
 import { PageView } from './components/library/PageView';
 import { isModelFileName, isReportFileName } from './lib/reportFiles';
+
+// Its own chunk (the chart library comes with it): loaded when the view first opens.
+const EvaluationView = lazy(() => import('./components/evaluation/EvaluationView').then((m) => ({ default: m.EvaluationView })));
 
 function useThemeAndLanguage() {
   const theme = useSettings((s) => s.settings?.theme ?? 'system');
@@ -145,7 +147,11 @@ export function App() {
           {view === 'chat' && <ChatView />}
           {view === 'library' && <LibraryView />}
           {view === 'models' && <ModelView />}
-          {view === 'evaluation' && <EvaluationView />}
+          {view === 'evaluation' && (
+            <Suspense fallback={<p className="page muted">{t('evaluation.loading')}</p>}>
+              <EvaluationView />
+            </Suspense>
+          )}
           {view === 'settings' && <SettingsView />}
         </main>
       </div>
