@@ -67,6 +67,8 @@ describe('readNumber: written forms', () => {
   it('leaves the sign open when only a word gives it', () => {
     expect(readNumber('a decrease of 5%')!.signOpen).toBe(true);
     expect(readNumber('下降5%')!.signOpen).toBe(true);
+    expect(readNumber('3.2% decrease')!.signOpen).toBe(true);
+    expect(readNumber('5%')!.signOpen).toBe(false);
     expect(readNumber('-5%')!.signOpen).toBe(false);
   });
 

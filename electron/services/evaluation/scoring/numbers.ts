@@ -39,7 +39,7 @@ export interface NumberReading {
   percent: boolean;
   /** A scale word was written (thousand … trillion, 万, 亿 …). */
   scaled: boolean;
-  /** The sign came from a word ("decrease of"), not from a minus or parentheses. */
+  /** The answer is unsigned but names a fall ("decrease of 5%", "5% lower", "下降5%"): its sign is left open. */
   signOpen: boolean;
 }
 
@@ -56,7 +56,7 @@ const RATIO_LIMIT = new Exact(10);
 /** Units a bare number may silently be in: thousands, 万, millions, 亿, billions, trillions. */
 const SCALE_EXPONENTS = [3, 4, 6, 8, 9, 12];
 
-const NEGATIVE_WORD_RE = /decreas|declin|drop|fell|fall|loss|lower|reduc|down|shrank|减少|下降|降低|亏损|下滑|减|降|负/i;
+const NEGATIVE_WORD_RE = /\b(?:decreas|declin|drop|fell|fall|loss|lower|reduc|down\b|shr[ai]nk)|减少|下降|降低|亏损|下滑|减|降|负/i;
 const FRACTION_RE = /^\s*([-−]?)\s*\\[dt]?frac\s*\{\s*([-\d.,]+)\s*\}\s*\{\s*([-\d.,]+)\s*\}\s*(\\?%)?\s*$/;
 const ACCOUNTING_NEGATIVE_RE = /^\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$/;
 // "1.2m", "$5M", "3.4B", "20k", "$5mm": scale letters the inspector only reads after a currency sign.
@@ -87,7 +87,7 @@ export function readNumber(text: string): NumberReading | null {
     decimals: writtenDecimals(raw) - exponent,
     percent,
     scaled: !percent && exponent !== 0,
-    signOpen: !value.isNegative() && NEGATIVE_WORD_RE.test(plain.slice(0, mention.start)),
+    signOpen: !value.isNegative() && NEGATIVE_WORD_RE.test(plain),
   };
 }
 
