@@ -293,6 +293,13 @@ describe('parseEvalSet: files that are not sets', () => {
     expect(error.message).toBe('Most of copies.jsonl repeats itself: 3 of 5 questions are copies of others. Check the file was exported once.');
   });
 
+  it('reads records wrapped in an object ({ "data": [ … ] }) and a single pretty-printed record', () => {
+    const row = { id: 'w', task: 'open', question: 'q', reference: 'r' };
+    expect(parseEvalSet(JSON.stringify({ version: 1, data: [row] }, null, 2), 'wrapped.json').items).toEqual([row]);
+    const chat = { messages: [{ role: 'user', content: 'What is 1 + 1?' }, { role: 'assistant', content: '<answer>\\boxed{2}</answer>' }] };
+    expect(parseEvalSet(JSON.stringify(chat, null, 2), 'one.json').items).toEqual([{ id: '1', task: 'finqa', question: 'What is 1 + 1?', reference: '2' }]);
+  });
+
   it('reads a damaged one-object-a-line array line by line', () => {
     const text = ['[', JSON.stringify({ id: 'a', task: 'open', question: 'q', reference: 'r' }) + ',', '{"id": "b", "task": "open",', ']'].join('\n');
     const set = parseEvalSet(text, 'broken.json');
