@@ -28,7 +28,7 @@ export interface AskOptions {
 }
 
 /** The model to ask at a remote engine: the one named, else the only one it serves. */
-async function remoteModel(services: Awaited<ReturnType<typeof createCliServices>>, baseUrl: string, named: string | undefined, signal: AbortSignal): Promise<string> {
+export async function remoteModel(services: Awaited<ReturnType<typeof createCliServices>>, baseUrl: string, named: string | undefined, signal: AbortSignal): Promise<string> {
   if (named) return named;
   const { models } = (await services.dispatcher.call('engine.test', { baseUrl }, { signal, host: 'cli' })) as EngineTestResult;
   if (models.length === 1 && models[0]) return models[0].id;

@@ -9,6 +9,7 @@ import { runServe } from './serve';
 import { runTraceCheck } from './trace';
 import { runDocsAdd, runDocsEmbed, runDocsList, runDocsRemove, runDocsSearch } from './docs';
 import { runModelsDownload, runModelsImport, runModelsInspect, runModelsList, runModelsRemove } from './models';
+import { runEvalExport, runEvalImport, runEvalList, runEvalResume, runEvalRun, runEvalScore, runEvalSets, runEvalShow } from './eval';
 import { packageVersion } from './runtime';
 
 function intArg(name: string, min: number, max: number) {
@@ -161,6 +162,87 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print {path, deleted, forgotten} as one JSON object')
     .action(async (file: string, opts) => {
       process.exitCode = await runModelsRemove(file, opts);
+    });
+
+  const evalCmd = program.command('eval').description('Benchmarks: score outputs, run FinQA/CFLUE/CCC-style sets on a model or engine, list and export runs.');
+  evalCmd
+    .command('score')
+    .description('Score existing model outputs: FILE is JSONL with id, task (finqa, cflue, ccc, open), reference, output.')
+    .argument('<file>', 'JSONL file')
+    .option('--json', 'print {items, summary} as one JSON object')
+    .action(async (file: string, opts) => {
+      process.exitCode = await runEvalScore(file, opts);
+    });
+  evalCmd
+    .command('run')
+    .description('Run a set on a local model (optionally with a LoRA adapter) or a remote engine; Ctrl-C pauses, `eval resume` continues.')
+    .requiredOption('--set <file|id>', 'a set file (FinQA, CFLUE, DianJin-R1-Data JSON, or JSONL), a set id, or "sample"')
+    .option('-m, --model <path>', 'GGUF model file')
+    .option('--lora <path>', 'LoRA adapter GGUF applied on top of the model')
+    .option('--lora-scale <s>', 'how strongly the adapter applies, 0 to 4 (default 1)', floatArg('--lora-scale', 0, 4))
+    .option('--engine <url>', 'a remote OpenAI-compatible engine base URL instead of a local model; API key from DIANJIN_ENGINE_API_KEY')
+    .option('--engine-model <name>', "the remote engine's model name (defaults to its only model)")
+    .option('--limit <n>', 'run the first N items only', intArg('--limit', 1, 1_000_000))
+    .option('--sample <n>', 'run a seeded random sample of N items', intArg('--sample', 1, 1_000_000))
+    .option('--seed <n>', 'seed for --sample and sampling (default 42 for sampling)', intArg('--seed', 0, 2 ** 31 - 1))
+    .option('--max-tokens <n>', 'most tokens per answer (default 4096)', intArg('--max-tokens', 16, 131072))
+    .option('--temperature <t>', 'sampling temperature (default 0.6, as DianJin-R1)', floatArg('--temperature', 0, 2))
+    .option('--ctx <n>', 'context size in tokens for a local model', intArg('--ctx', 512, 262144))
+    .option('--judge-model <path>', 'grade FinQA and free-text answers with this local GGUF too (results are labelled judged)')
+    .option('--judge-engine <url>', 'grade with a remote engine instead (e.g. a GPT-4o-class model, as the paper did)')
+    .option('--judge-engine-model <name>', "the judge engine's model name")
+    .option('--label <text>', 'name of the run in lists and charts')
+    .option('--json', 'print {runId, status, items, summary, stats} as one JSON object')
+    .action(async (opts) => {
+      process.exitCode = await runEvalRun(opts);
+    });
+  evalCmd
+    .command('resume')
+    .description('Continue a paused, failed or interrupted run; finished items are kept.')
+    .argument('<run-id>', 'the run (see `dianjin eval list`)')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (runId: string, opts) => {
+      process.exitCode = await runEvalResume(runId, opts);
+    });
+  evalCmd
+    .command('list')
+    .description('List evaluation runs (from the app and the CLI).')
+    .option('--json', 'print {runs} as one JSON object')
+    .action(async (opts) => {
+      process.exitCode = await runEvalList(opts);
+    });
+  evalCmd
+    .command('show')
+    .description("Show a run's accuracy per task, with confidence intervals.")
+    .argument('<run-id>', 'the run')
+    .option('--json', 'print {runId, status, items, summary, stats} as one JSON object')
+    .action(async (runId: string, opts) => {
+      process.exitCode = await runEvalShow(runId, opts);
+    });
+  evalCmd
+    .command('export')
+    .description("Export a run's results as JSON or CSV.")
+    .argument('<run-id>', 'the run')
+    .addOption(new Option('--format <format>', 'file format').choices(['json', 'csv']).default('csv'))
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action(async (runId: string, opts) => {
+      process.exitCode = await runEvalExport(runId, opts);
+    });
+  evalCmd
+    .command('sets')
+    .description('List imported evaluation sets.')
+    .option('--json', 'print {sets} as one JSON object')
+    .action(async (opts) => {
+      process.exitCode = await runEvalSets(opts);
+    });
+  evalCmd
+    .command('import')
+    .description('Import an evaluation set file (FinQA JSON, CFLUE JSON/JSONL, DianJin-R1-Data JSON, or JSONL with id, task, question, reference).')
+    .argument('<file>', 'the set file')
+    .option('--name <name>', 'name of the set')
+    .option('--json', 'print the set as one JSON object')
+    .action(async (file: string, opts) => {
+      process.exitCode = await runEvalImport(file, opts);
     });
 
   const trace = program.command('trace').description('Check reasoning traces (arithmetic, sources, answer consistency).');

@@ -17,6 +17,7 @@ import { SourcePassages } from '../documents/sourcePrompt';
 import { DocumentIndex } from '../retrieval';
 import { AsyncChannel } from '../events/EventHub';
 import { TraceService } from '../inspection/TraceService';
+import { EvaluationRepository, EvaluationService, evalTargets } from '../evaluation';
 import { forkInferenceProcess, type SpawnInferenceProcess } from '../inference/process';
 import { ModelService } from '../models/ModelService';
 import { ModelLibrary } from '../models/ModelLibrary';
@@ -64,6 +65,7 @@ export interface AppServices {
   models: ModelService;
   chat: ChatService;
   documents: DocumentService;
+  evaluation: EvaluationService;
   events: EventHub<AppEvent>;
   dispose(): Promise<void>;
 }
@@ -107,6 +109,18 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   chat = new ChatService({ store, host: inference, models, events, sources: new SourcePassages(documents), remoteEngine: (target) => remoteEngine(target) });
   const chatService = chat;
   const traces = new TraceService(store);
+  const evaluation = new EvaluationService({
+    repository: new EvaluationRepository(store.database),
+    events,
+    ...evalTargets({
+      workerPath: options.workerPath,
+      spawn: options.spawnInferenceProcess ?? forkInferenceProcess,
+      modelsDir: paths.modelsDir,
+      ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}),
+      loadSettings: () => store.getSettings().load,
+      remoteEngine: (target) => remoteEngine(target),
+    }),
+  });
 
   if (options.modelPath) {
     // Validate before saving, so a bad --model never replaces a good selection.
@@ -247,7 +261,19 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     'secrets.clearEngineKey': async () => ({ cleared: await engineKeys.clear() }),
     'secrets.engineKeyStatus': async () => engineKeys.status(),
-    ...evaluationPending(),
+    'eval.sets': async () => evaluation.listSets(),
+    'eval.importSet': ({ path, name }) => evaluation.importSet(path, name),
+    'eval.addSample': () => evaluation.addSample(),
+    'eval.removeSet': async ({ id }) => ({ removed: evaluation.removeSet(id) }),
+    'eval.setItems': async ({ id, offset, limit }) => evaluation.setItems(id, offset, limit),
+    'eval.start': (input) => evaluation.start(input),
+    'eval.resume': async ({ runId }) => evaluation.resume(runId),
+    'eval.pause': ({ runId }) => evaluation.pause(runId),
+    'eval.runs': async () => evaluation.listRuns(),
+    'eval.run': async ({ runId }) => evaluation.detail(runId),
+    'eval.result': async ({ runId, itemId }) => evaluation.result(runId, itemId),
+    'eval.export': async ({ runId, format }) => evaluation.export(runId, format),
+    'eval.removeRun': async ({ runId }) => ({ removed: await evaluation.removeRun(runId) }),
   };
 
   let disposed = false;
@@ -260,11 +286,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     models,
     chat: chatService,
     documents,
+    evaluation,
     events,
     async dispose() {
       if (disposed) return;
       disposed = true;
       chatService.stopAll();
+      await evaluation.stopAll();
       await inference.dispose();
       store.close();
     },
@@ -292,24 +320,3 @@ function loadChanged(a: AppSettings, b: AppSettings): boolean {
 }
 
 
-/** Placeholder while the evaluation service is written (replaced in the next commit). */
-function evaluationPending(): Pick<ApiHandlers, Extract<keyof ApiHandlers, `eval.${string}`>> {
-  const pending = async (): Promise<never> => {
-    throw new AppError('INTERNAL', 'Evaluation is not available yet.');
-  };
-  return {
-    'eval.sets': pending,
-    'eval.importSet': pending,
-    'eval.addSample': pending,
-    'eval.removeSet': pending,
-    'eval.setItems': pending,
-    'eval.start': pending,
-    'eval.resume': pending,
-    'eval.pause': pending,
-    'eval.runs': pending,
-    'eval.run': pending,
-    'eval.result': pending,
-    'eval.export': pending,
-    'eval.removeRun': pending,
-  };
-}

@@ -1,0 +1,489 @@
+/**
+ * Runs evaluation sets on a model and keeps the results: one run at a time (others wait in a queue), each item
+ * generated with the DianJin-R1 prompt, scored the moment it finishes and saved, so pausing, a crash or a killed
+ * process loses at most the item in flight; `resume` runs what is left (and items that failed). A judge pass, when
+ * asked for, grades free-text answers afterwards with a chosen model, and every result it decided says so.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import Papa from 'papaparse';
+import { AppError } from '../../shared/errors';
+import type { AppEvent } from '../../shared/api';
+import type {
+  EvalExport,
+  EvalExportFormat,
+  EvalItem,
+  EvalResultRow,
+  EvalRunDetail,
+  EvalRunInput,
+  EvalRunSummary,
+  EvalSampling,
+  EvalSetSummary,
+  EvalTarget,
+} from '../../shared/evaluation';
+import type { SamplingSettings } from '../../shared/records';
+import type { ChatEngine } from '../engines/ChatEngine';
+import type { EventHub } from '../events/EventHub';
+import { splitReasoning } from '../reasoning';
+import type { EvaluationRepository, StoredRun } from './EvaluationRepository';
+import { extractAnswer, judgeTurns, parseJudgeVerdict, scoreOutput, summarizeResults } from './scoring';
+import { evalTurns, loadSampleSet, readEvalSetFile, type ParsedEvalSet } from './sets';
+
+/** DianJin-R1's sampling (temperature 0.6, top-p 0.95), Qwen2.5's top-k, room for a long reasoning trace. */
+export const defaultEvalSampling: Required<EvalSampling> = { temperature: 0.6, topP: 0.95, topK: 20, maxTokens: 4096, seed: 42 };
+
+/** Tasks whose answers a judge grades when the run has one (the paper graded FinQA with GPT-4o). */
+const JUDGED_TASKS = new Set(['finqa', 'open']);
+
+/** A model ready to answer, and how to let go of it. */
+export interface EvalEngine {
+  engine: ChatEngine;
+  dispose(): Promise<void>;
+}
+
+/** What a target is called in lists and charts, found without loading it. */
+export interface TargetDescription {
+  modelName: string;
+  quantization: string | null;
+  adapterName: string | null;
+}
+
+export interface EvaluationServiceOptions {
+  repository: EvaluationRepository;
+  events: EventHub<AppEvent>;
+  /** Starts the target's engine: a local model in an inference process of its own, or a remote engine. */
+  openEngine: (target: EvalTarget, contextSize: number | null, signal: AbortSignal) => Promise<EvalEngine>;
+  describeTarget: (target: EvalTarget) => Promise<TargetDescription>;
+  /** Errors that stop a run (the model will not load, the engine refuses); others fail one item and the run goes on. */
+  isFatal?: (error: AppError) => boolean;
+  now?: () => number;
+}
+
+const FATAL_CODES = new Set([
+  'MODEL_NOT_SELECTED',
+  'MODEL_FILE_NOT_FOUND',
+  'MODEL_NOT_A_FILE',
+  'MODEL_NOT_GGUF',
+  'MODEL_TRUNCATED',
+  'MODEL_UNSUPPORTED_ARCHITECTURE',
+  'MODEL_TOO_LARGE',
+  'MODEL_LOAD_FAILED',
+  'LORA_FILE_NOT_FOUND',
+  'LORA_NOT_ADAPTER',
+  'LORA_MISMATCH',
+  'LORA_LOAD_FAILED',
+  'INFERENCE_UNAVAILABLE',
+  'BACKEND_UNAVAILABLE',
+  'ENGINE_UNREACHABLE',
+  'ENGINE_UNAUTHORIZED',
+]);
+
+interface ActiveRun {
+  runId: string;
+  controller: AbortController;
+  /** When this session of the run started and how many items it finished, for the ETA. */
+  startedAt: number;
+  finishedThisSession: number;
+  done: Promise<void>;
+}
+
+export class EvaluationService {
+  private readonly repo: EvaluationRepository;
+  private readonly queue: string[] = [];
+  private active: ActiveRun | null = null;
+  private readonly waiters = new Map<string, Array<() => void>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: EvaluationServiceOptions) {
+    this.repo = options.repository;
+    this.now = options.now ?? Date.now;
+    // Runs a stopped process left behind keep their finished items and wait for `resume`.
+    this.repo.pauseAbandoned();
+  }
+
+  // ── Sets ───────────────────────────────────────────────────────────────────────────────────────────────────
+  listSets(): EvalSetSummary[] {
+    return this.repo.listSets();
+  }
+
+  /** Imports a set file; the same items imported again are the same set (so its runs compare). */
+  async importSet(filePath: string, name?: string): Promise<EvalSetSummary> {
+    const parsed = await readEvalSetFile(filePath);
+    return this.addParsed(parsed, name ?? parsed.suggestedName, path.basename(filePath));
+  }
+
+  /** The bundled sample set (added once; adding it again returns the same set). */
+  async addSample(): Promise<EvalSetSummary> {
+    const sample = await loadSampleSet();
+    return this.addParsed(sample, sample.suggestedName, null);
+  }
+
+  private addParsed(parsed: ParsedEvalSet, name: string, fileName: string | null): EvalSetSummary {
+    const hash = createHash('sha256').update(JSON.stringify(parsed.items)).digest('hex');
+    const existing = this.repo.findSetByHash(hash);
+    if (existing) return existing;
+    const set = this.repo.addSet({ name, format: parsed.format, fileName, contentHash: hash, items: parsed.items, warnings: parsed.warnings });
+    this.options.events.emit({ type: 'eval.changed' });
+    return set;
+  }
+
+  removeSet(id: string): boolean {
+    const removed = this.repo.removeSet(id);
+    if (removed) this.options.events.emit({ type: 'eval.changed' });
+    return removed;
+  }
+
+  setItems(id: string, offset: number, limit: number): { items: EvalItem[]; total: number } {
+    const set = this.repo.getSet(id);
+    return { items: this.repo.items(id, offset, limit), total: set.itemCount };
+  }
+
+  // ── Runs ───────────────────────────────────────────────────────────────────────────────────────────────────
+  /** Plans a run (its items, after sample and limit), stores it and queues it. */
+  async start(input: EvalRunInput): Promise<EvalRunSummary> {
+    const set = this.repo.getSet(input.setId);
+    const described = await this.options.describeTarget(input.target);
+    if (input.judge) await this.options.describeTarget(input.judge);
+    let items = this.repo.items(set.id).map((item) => item.id);
+    if (input.sample) items = seededSample(items, input.sample.size, input.sample.seed);
+    if (input.limit) items = items.slice(0, input.limit);
+    const sampling = { ...defaultEvalSampling, ...stripUndefined(input.sampling ?? {}) };
+    const label = input.label ?? [described.modelName, described.quantization, described.adapterName ? `+ ${described.adapterName}` : null].filter(Boolean).join(' ');
+    const run = this.repo.createRun({
+      setId: set.id,
+      setName: set.name,
+      label,
+      target: input.target,
+      judge: input.judge ?? null,
+      sampling,
+      contextSize: input.contextSize ?? null,
+      ...described,
+      status: 'queued',
+      itemIds: items,
+    });
+    this.options.events.emit({ type: 'eval.changed' });
+    this.enqueue(run.id);
+    return this.summary(run.id);
+  }
+
+  /** Continues a run that is not running: finished items are kept; the rest and the failed ones run. */
+  resume(runId: string): EvalRunSummary {
+    const run = this.repo.getRun(runId);
+    if (run.status === 'running' || run.status === 'queued') throw new AppError('EVAL_RUN_ACTIVE', 'This run is already running or waiting its turn.', { runId });
+    this.repo.setRunStatus(runId, 'queued');
+    this.enqueue(runId);
+    return this.summary(runId);
+  }
+
+  /** Stops a run now: the answer in flight is dropped (that item runs again on resume); `resume` continues it. */
+  async pause(runId: string): Promise<EvalRunSummary> {
+    const run = this.repo.getRun(runId);
+    const queued = this.queue.indexOf(runId);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.repo.setRunStatus(runId, 'paused');
+    } else if (this.active?.runId === runId) {
+      this.active.controller.abort();
+      await this.active.done;
+    } else if (run.status === 'running' || run.status === 'queued') {
+      this.repo.setRunStatus(runId, 'paused');
+    }
+    this.emitProgress(runId, null);
+    return this.summary(runId);
+  }
+
+  async removeRun(runId: string): Promise<boolean> {
+    this.repo.getRun(runId);
+    if (this.active?.runId === runId || this.queue.includes(runId)) await this.pause(runId);
+    const removed = this.repo.removeRun(runId);
+    this.options.events.emit({ type: 'eval.changed' });
+    return removed;
+  }
+
+  listRuns(): EvalRunSummary[] {
+    return this.repo.listRuns().map((run) => this.toSummary(run, this.repo.rows(run.id)));
+  }
+
+  summary(runId: string): EvalRunSummary {
+    return this.toSummary(this.repo.getRun(runId), this.repo.rows(runId));
+  }
+
+  detail(runId: string): EvalRunDetail {
+    const rows = this.repo.rows(runId);
+    return { ...this.toSummary(this.repo.getRun(runId), rows), rows };
+  }
+
+  result(runId: string, itemId: string) {
+    this.repo.getRun(runId);
+    return this.repo.result(runId, itemId);
+  }
+
+  /** Resolves when the run stops (complete, paused or failed). */
+  whenSettled(runId: string): Promise<EvalRunSummary> {
+    const status = this.repo.getRun(runId).status;
+    if (status !== 'running' && status !== 'queued') return Promise.resolve(this.summary(runId));
+    return new Promise((resolve) => {
+      const list = this.waiters.get(runId) ?? [];
+      list.push(() => resolve(this.summary(runId)));
+      this.waiters.set(runId, list);
+    });
+  }
+
+  /** Pauses everything (the app is closing): the running item's answer is dropped, the rest resumes later. */
+  async stopAll(): Promise<void> {
+    for (const runId of this.queue.splice(0)) this.repo.setRunStatus(runId, 'paused');
+    if (this.active) {
+      this.active.controller.abort();
+      await this.active.done;
+    }
+  }
+
+  export(runId: string, format: EvalExportFormat): EvalExport {
+    const summary = this.summary(runId);
+    const results = this.repo.results(runId);
+    const base = `eval-${slug(summary.label)}-${new Date(summary.createdAt).toISOString().slice(0, 10)}`;
+    if (format === 'json') {
+      return { fileName: `${base}.json`, mimeType: 'application/json', content: JSON.stringify({ format: 'dianjin-eval-run/1', run: summary, items: results }, null, 2) };
+    }
+    const rows = results.map((r) => ({
+      id: r.itemId,
+      task: r.task,
+      question: r.question,
+      reference: r.reference,
+      predicted: r.predicted ?? '',
+      correct: r.correct === null ? '' : r.correct ? 1 : 0,
+      format_ok: r.formatOk ? 1 : 0,
+      judged: r.judged ? 1 : 0,
+      completion_tokens: r.completionTokens ?? '',
+      seconds: r.seconds === null ? '' : r.seconds.toFixed(2),
+      error: r.error ?? '',
+      answer: r.answer,
+    }));
+    // A byte-order mark so Excel opens the Chinese text as UTF-8.
+    return { fileName: `${base}.csv`, mimeType: 'text/csv', content: '\ufeff' + Papa.unparse(rows) };
+  }
+
+  // ── The runner ─────────────────────────────────────────────────────────────────────────────────────────────
+  private enqueue(runId: string): void {
+    if (!this.queue.includes(runId)) this.queue.push(runId);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.active) return;
+    const runId = this.queue.shift();
+    if (!runId) return;
+    const controller = new AbortController();
+    const active: ActiveRun = { runId, controller, startedAt: this.now(), finishedThisSession: 0, done: Promise.resolve() };
+    this.active = active;
+    active.done = this.execute(active)
+      .catch((error: unknown) => {
+        const appError = AppError.is(error) ? error : new AppError('INTERNAL', error instanceof Error ? error.message : String(error));
+        this.repo.setRunStatus(runId, 'failed', { code: appError.code, message: appError.message });
+      })
+      .finally(() => {
+        this.active = null;
+        this.emitProgress(runId, null);
+        for (const wake of this.waiters.get(runId) ?? []) wake();
+        this.waiters.delete(runId);
+        this.pump();
+      });
+  }
+
+  private async execute(active: ActiveRun): Promise<void> {
+    const { runId, controller } = active;
+    const signal = controller.signal;
+    const run = this.repo.getRun(runId);
+    this.repo.setRunStatus(runId, 'running');
+    this.emitProgress(runId, null);
+    const finished = this.repo.finishedItemIds(runId);
+    const todo = run.itemIds.filter((id) => !finished.has(id));
+    if (todo.length > 0) {
+      const byId = new Map(this.repo.items(run.setId).map((item) => [item.id, item]));
+      const missing = todo.find((id) => !byId.has(id));
+      if (missing) throw new AppError('EVAL_SET_NOT_FOUND', `The set "${run.setName}" was removed or changed, so the rest of this run cannot be run. Import the set again and start a new run.`);
+      await this.generateAll(active, run, todo.map((id) => byId.get(id)!));
+    }
+    if (!signal.aborted && run.judge) await this.judgeAll(active, run);
+    this.repo.setRunStatus(runId, signal.aborted ? 'paused' : 'complete');
+  }
+
+  private async generateAll(active: ActiveRun, run: StoredRun, items: EvalItem[]): Promise<void> {
+    const signal = active.controller.signal;
+    const { engine, dispose } = await this.options.openEngine(run.target, run.contextSize, signal);
+    try {
+      for (const item of items) {
+        if (signal.aborted) return;
+        const seq = run.itemIds.indexOf(item.id);
+        const write = await this.answer(engine, run, item, seq, signal);
+        if (!write) return;
+        this.repo.saveResult(run.id, write);
+        active.finishedThisSession++;
+        this.emitProgress(run.id, this.repo.rows(run.id).find((r) => r.itemId === item.id) ?? null);
+      }
+    } finally {
+      await dispose();
+    }
+  }
+
+  /** Generates and scores one item; null when the run was paused mid-answer (nothing is saved for it). */
+  private async answer(engine: ChatEngine, run: StoredRun, item: EvalItem, seq: number, signal: AbortSignal) {
+    const sampling: SamplingSettings = { ...run.sampling, minP: 0, repeatPenalty: 1, seed: run.sampling.seed + seq };
+    let raw = '';
+    let startInReasoning = false;
+    const started = this.now();
+    try {
+      const result = await engine.generate(evalTurns(item), sampling, {
+        signal,
+        onStarted: (info) => (startInReasoning = info.startInReasoning),
+        onText: (text) => (raw += text),
+      });
+      if (signal.aborted || result.stopReason === 'abort') return null;
+      // The template opened `<think>`: the output as the model wrote it starts inside it.
+      const output = startInReasoning ? `<think>\n${raw}` : raw;
+      const split = splitReasoning(output);
+      const score = scoreOutput(item.task, item.reference, output);
+      return {
+        item,
+        seq,
+        output,
+        reasoning: split.reasoning,
+        answer: split.answer,
+        predicted: score.predicted,
+        correct: score.correct,
+        formatOk: score.formatOk,
+        judged: false,
+        judgeOutput: null,
+        promptTokens: result.stats.promptTokens,
+        completionTokens: result.stats.completionTokens,
+        seconds: (result.stats.durationMs ?? this.now() - started) / 1000,
+        error: null,
+      };
+    } catch (error) {
+      if (signal.aborted) return null;
+      const appError = AppError.is(error) ? error : new AppError('INTERNAL', String(error));
+      if ((this.options.isFatal ?? ((e) => FATAL_CODES.has(e.code)))(appError)) throw appError;
+      const output = startInReasoning ? `<think>\n${raw}` : raw;
+      return {
+        item,
+        seq,
+        output,
+        reasoning: '',
+        answer: '',
+        predicted: null,
+        correct: null,
+        formatOk: false,
+        judged: false,
+        judgeOutput: null,
+        promptTokens: null,
+        completionTokens: null,
+        seconds: (this.now() - started) / 1000,
+        error: `${appError.code}: ${appError.message}`,
+      };
+    }
+  }
+
+  /** The judge grades finished free-text items (FinQA, open) it has not graded yet. */
+  private async judgeAll(active: ActiveRun, run: StoredRun): Promise<void> {
+    const signal = active.controller.signal;
+    const pending = this.repo.unjudged(run.id).filter((r) => JUDGED_TASKS.has(r.task));
+    if (pending.length === 0 || !run.judge) return;
+    const { engine, dispose } = await this.options.openEngine(run.judge, run.contextSize, signal);
+    try {
+      for (const item of pending) {
+        if (signal.aborted) return;
+        let text = '';
+        const predicted = extractAnswer(item.output).answerText;
+        try {
+          const result = await engine.generate(
+            judgeTurns({ question: item.question, reference: item.reference, ...(item.context ? { context: item.context } : {}) }, predicted),
+            { temperature: 0, topP: 1, topK: 1, minP: 0, repeatPenalty: 1, maxTokens: 1024, seed: 0 },
+            { signal, onText: (t) => (text += t) },
+          );
+          if (signal.aborted || result.stopReason === 'abort') return;
+        } catch (error) {
+          if (signal.aborted) return;
+          const appError = AppError.is(error) ? error : new AppError('INTERNAL', String(error));
+          if (FATAL_CODES.has(appError.code)) throw appError;
+          text = `(judge failed: ${appError.message})`;
+        }
+        const verdict = parseJudgeVerdict(text);
+        this.repo.saveJudgement(run.id, item.itemId, { correct: verdict, judgeOutput: text });
+        this.emitProgress(run.id, this.repo.rows(run.id).find((r) => r.itemId === item.itemId) ?? null);
+      }
+    } finally {
+      await dispose();
+    }
+  }
+
+  private toSummary(run: StoredRun, rows: EvalResultRow[]): EvalRunSummary {
+    const done = rows.filter((r) => run.itemIds.includes(r.itemId)).length;
+    const active = this.active?.runId === run.id ? this.active : null;
+    const perItem = active && active.finishedThisSession > 0 ? (this.now() - active.startedAt) / active.finishedThisSession / 1000 : null;
+    return {
+      id: run.id,
+      setId: run.setId,
+      setName: run.setName,
+      label: run.label,
+      target: run.target,
+      modelName: run.modelName,
+      quantization: run.quantization,
+      adapterName: run.adapterName,
+      judge: run.judge,
+      sampling: run.sampling,
+      status: run.status,
+      total: run.itemIds.length,
+      done,
+      etaSeconds: perItem === null ? null : Math.round(perItem * Math.max(0, run.itemIds.length - done)),
+      error: run.error,
+      stats: summarizeResults(rows),
+      createdAt: run.createdAt,
+      updatedAt: run.updatedAt,
+    };
+  }
+
+  private emitProgress(runId: string, row: EvalResultRow | null): void {
+    try {
+      this.options.events.emit({ type: 'eval.progress', run: this.summary(runId), row });
+    } catch {
+      // The run was removed meanwhile: nothing to report.
+    }
+  }
+}
+
+/** A reproducible sample of `size` ids (Fisher–Yates with a small seeded PRNG), kept in the set's order. */
+export function seededSample(ids: readonly string[], size: number, seed: number): string[] {
+  if (size >= ids.length) return [...ids];
+  let state = seed >>> 0 || 0x9e3779b9;
+  const random = () => {
+    // mulberry32: tiny, fast, good enough to pick a sample.
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const indices = ids.map((_, i) => i);
+  for (let i = indices.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [indices[i], indices[j]] = [indices[j]!, indices[i]!];
+  }
+  return indices
+    .slice(0, size)
+    .sort((a, b) => a - b)
+    .map((i) => ids[i]!);
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9\u4e00-\u9fff]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'run'
+  );
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
