@@ -9,6 +9,7 @@ import { AppError } from '../../shared/errors';
 import type { AppEvent } from '../../shared/api';
 import type { EvalRunSummary } from '../../shared/evaluation';
 import { createTestServices, tinyModel } from '../../testing/fixtures';
+import { startStubOpenAiServer } from '../engines/testing/stubOpenAiServer';
 
 type Services = Awaited<ReturnType<typeof createTestServices>>;
 let s: Services;
@@ -121,5 +122,43 @@ describe('EvaluationService on the tiny model', () => {
       describeTarget: () => Promise.reject(new Error('unused')),
     });
     expect(s.evaluation.summary(run.id).status).toBe('paused');
+  });
+});
+
+describe('EvaluationService on a remote engine, with a judge', () => {
+  it('runs over HTTP, scores by rule, then the judge grades FinQA answers and each one says it was judged', async () => {
+    const server = await startStubOpenAiServer();
+    try {
+      const file = path.join(s.paths.dataDir, 'margins.jsonl');
+      const items = [
+        { id: 'm1', task: 'finqa', question: 'Revenue 200, cost 150: gross margin?', reference: '0.25' },
+        { id: 'm2', task: 'finqa', question: 'Revenue 200, cost 140: gross margin?', reference: '0.3' },
+        { id: 'c1', task: 'cflue', question: 'Which is an asset?', reference: 'A', choices: { A: 'Cash', B: 'Revenue' } },
+      ];
+      writeFileSync(file, items.map((i) => JSON.stringify(i)).join('\n') + '\n');
+      const set = await s.evaluation.importSet(file);
+      expect(set.itemCount).toBe(3);
+      expect((await s.evaluation.importSet(file)).id).toBe(set.id);
+      const run = await s.evaluation.start({
+        setId: set.id,
+        target: { kind: 'remote', baseUrl: server.baseUrl, model: 'dianjin-inline' },
+        judge: { kind: 'remote', baseUrl: server.baseUrl, model: 'judge-agrees' },
+      });
+      expect(run.modelName).toBe('dianjin-inline');
+      const done = await s.evaluation.whenSettled(run.id);
+      expect(done.status, JSON.stringify(done.error)).toBe('complete');
+      const rows = Object.fromEntries(s.evaluation.detail(run.id).rows.map((r) => [r.itemId, r]));
+      // By rule: 25% matches 0.25; the judge then agrees with both FinQA answers, including the wrong one.
+      expect(rows.m1).toMatchObject({ predicted: '0.25', correct: true, formatOk: false, judged: true });
+      expect(rows.m2).toMatchObject({ correct: true, judged: true });
+      // Multiple choice is never sent to the judge.
+      expect(rows.c1).toMatchObject({ judged: false, correct: false });
+      expect(done.stats.tasks.finqa?.judged).toBe(2);
+      expect(s.evaluation.result(run.id, 'm2').judgeOutput).toContain('\\boxed{1}');
+      const judgeRequests = server.requests.filter((r) => r.body?.model === 'judge-agrees');
+      expect(judgeRequests).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -35,6 +35,8 @@ const scripts: Record<string, Delta[]> = {
   'dianjin-reasoning-field': [...stubReasoning.map((t) => ({ reasoning: t })), ...stubAnswer.map((t) => ({ content: t }))],
   // A server that does not split: <think> stays in the text.
   'dianjin-inline': [{ content: '<think>' }, ...stubReasoning.map((t) => ({ content: t })), { content: '</think>' }, ...stubAnswer.map((t) => ({ content: t }))],
+  // A grading model (evaluation's judge mode) that finds every answer right.
+  'judge-agrees': [{ content: '<think>The candidate gives the same value as the reference.</think>' }, { content: '<answer>\\boxed{1}</answer>' }],
 };
 
 function chunk(model: string, delta: Delta | null, extra: Record<string, unknown> = {}): string {
