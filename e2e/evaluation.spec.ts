@@ -2,7 +2,8 @@
  * Evaluation in the real renderer through the real `dianjin serve`: the bundled sample set is added from the empty
  * state, a run of 3 items on the tiny generated model shows its progress and finishes, the results show accuracy
  * per task with intervals (the tiny model answers gibberish: the mechanics are checked, never the score), an item
- * opens in the reasoning inspector, the comparison chart draws under the strict CSP, and CSV export downloads.
+ * opens in the reasoning inspector, the comparison chart draws under the strict CSP, CSV export downloads, and a
+ * run of the whole set pauses after its first item and resumes to the end.
  */
 import { readFileSync } from 'node:fs';
 import { apiCall, expect, test, waitForModelReady } from './fixtures';
@@ -10,7 +11,7 @@ import { apiCall, expect, test, waitForModelReady } from './fixtures';
 /** A finished item whose reasoning has a planted arithmetic error, for the inspector's checks in the drill-down. */
 const plantedReasoning = ['营业收入为5,829万元，营业成本为5,735万元。', '毛利 = 5,829 - 5,735 = 104万元。', '毛利率 = 104 / 5,829 = 1.78%。'].join('\n\n');
 
-test('add the sample set, run 3 items on the tiny model, read the results, inspect an item, compare and export CSV', async ({ page, serve }) => {
+test('add the sample set, run 3 items on the tiny model, read the results, inspect an item, compare, export CSV, pause and resume', async ({ page, serve }) => {
   await apiCall(serve, 'settings.update', { load: { threads: 1 }, language: 'en' });
   const cspViolations: string[] = [];
   page.on('console', (message) => {
@@ -118,6 +119,29 @@ test('add the sample set, run 3 items on the tiny model, read the results, inspe
   const lines = csv.trim().split(/\r?\n/);
   expect(lines.length).toBeGreaterThanOrEqual(4);
   expect(csv).toContain(firstId);
+
+  // ── Pause and resume: the whole set, paused after its first item (finished items kept), resumed to the end; then removed.
+  await form.getByLabel('Which items').selectOption('all');
+  await form.getByLabel('Max tokens', { exact: true }).fill('128');
+  await form.getByLabel('Label', { exact: true }).fill('pause e2e');
+  await form.getByRole('button', { name: 'Start run' }).click();
+  const second = page.getByTestId('eval-run').filter({ hasText: 'pause e2e' });
+  const progress = second.getByTestId('eval-run-progress');
+  await expect(progress).toHaveAttribute('data-total', String(itemCount));
+  await expect(progress).not.toHaveAttribute('data-done', '0', { timeout: 60_000 });
+  await expect(second.getByTestId('eval-run-eta')).toContainText('left');
+  await second.getByRole('button', { name: 'Pause' }).click();
+  await expect(second).toHaveAttribute('data-status', 'paused');
+  const doneAtPause = Number(await progress.getAttribute('data-done'));
+  expect(doneAtPause).toBeGreaterThan(0);
+  expect(doneAtPause).toBeLessThan(itemCount);
+  await second.getByRole('button', { name: 'Resume' }).click();
+  await expect(second).toHaveAttribute('data-status', 'complete', { timeout: 90_000 });
+  await expect(progress).toHaveAttribute('data-done', String(itemCount));
+  await second.getByRole('button', { name: 'Remove' }).click();
+  await second.getByTestId('eval-run-remove-confirm').click();
+  await expect(second).toHaveCount(0);
+  await expect(page.getByTestId('eval-run')).toHaveCount(1);
 
   expect(cspViolations).toEqual([]);
 });

@@ -754,7 +754,7 @@ export const en = {
       pausing: 'Pausing…',
       resume: 'Resume',
       resuming: 'Resuming…',
-      pauseFirst: 'Pause the run before removing it',
+      confirmRemoveActive: 'Stop this run and remove it with its results?',
       confirmRemove: 'Remove this run and its results?',
       withJudge: 'with a judge',
       compareLabel: 'Compare {{label}} in the chart',

@@ -756,7 +756,7 @@ export const zhCN: Translation = {
       pausing: '正在暂停…',
       resume: '继续',
       resuming: '正在继续…',
-      pauseFirst: '请先暂停该运行再移除',
+      confirmRemoveActive: '停止此运行并移除它及其结果？',
       confirmRemove: '移除此运行及其结果？',
       withJudge: '含评判模型',
       compareLabel: '在图表中比较 {{label}}',

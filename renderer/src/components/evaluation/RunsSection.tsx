@@ -85,7 +85,7 @@ function RunRow({ run, selected, compared }: { run: EvalRunSummary; selected: bo
           )}
           {confirming ? (
             <span className="inline-confirm" role="group" aria-label={t('evaluation.runs.confirmRemove')}>
-              <span className="muted">{t('evaluation.runs.confirmRemove')}</span>
+              <span className="muted">{active ? t('evaluation.runs.confirmRemoveActive') : t('evaluation.runs.confirmRemove')}</span>
               <button
                 type="button"
                 className="button button-small button-danger"
@@ -102,7 +102,7 @@ function RunRow({ run, selected, compared }: { run: EvalRunSummary; selected: bo
               </button>
             </span>
           ) : (
-            <button type="button" className="button button-small" data-testid="eval-run-remove" disabled={action !== null || active} title={active ? t('evaluation.runs.pauseFirst') : undefined} onClick={() => setConfirming(true)}>
+            <button type="button" className="button button-small" data-testid="eval-run-remove" disabled={action !== null} onClick={() => setConfirming(true)}>
               {t('evaluation.remove')}
             </button>
           )}
