@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateTestLora } from '../../models/testModel/generateTestLora';
 import { repoRoot, tempDir, tinyModel } from '../testing/fixtures';
 
 const home = tempDir('dianjin-eval-cli-');
@@ -98,6 +99,19 @@ describe('dianjin eval run', () => {
     expect(after.items).toHaveLength(5);
     const again = JSON.parse(dianjin(['eval', 'export', runId, '--format', 'json']).stdout) as { items: Array<{ itemId: string; output: string }> };
     for (const item of exported.items) expect(again.items.find((i) => i.itemId === item.itemId)?.output).toBe(item.output);
+  });
+
+  it('evaluates the model with a LoRA adapter, named in the run', async () => {
+    const adapter = path.join(home.dir, 'adapter.gguf');
+    await generateTestLora({ outPath: adapter });
+    const result = dianjin(['eval', 'run', '--set', 'sample', '--model', tinyModel, '--lora', adapter, '--lora-scale', '0.5', '--limit', '1', '--max-tokens', '16', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = lastJson(result.stdout);
+    expect(json.status).toBe('complete');
+    expect(json.label).toContain('adapter.gguf ×0.5');
+    const wrong = dianjin(['eval', 'run', '--set', 'sample', '--model', tinyModel, '--lora', path.join(home.dir, 'none.gguf'), '--limit', '1']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/^dianjin: No LoRA adapter at/);
   });
 
   it('explains what is missing in one sentence', () => {
