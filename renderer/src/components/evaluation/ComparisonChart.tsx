@@ -6,6 +6,9 @@ import { PUBLISHED_RESULTS, type EvalRunSummary } from '../../contract';
 import { useEvaluation } from '../../stores';
 import { chartTasks, comparisonData, type ChartCell, type ChartSeries, type ChartTask, type ComparisonData } from './comparison';
 
+/** A 0% score keeps a 2px bar, so its interval's error bar still draws (zero-height bars are dropped); no score, no bar. */
+const zeroBarHeight = (value: number | null | undefined) => (value === 0 ? 2 : 0);
+
 /** Series colours come from CSS (`.eval-series-N`), so both themes set them; this is only the fallback. */
 const seriesCount = 8;
 
@@ -100,7 +103,7 @@ export function ComparisonChart() {
                 <YAxis domain={[0, 100]} ticks={[0, 20, 40, 60, 80, 100]} tickFormatter={(v: number) => `${v}%`} width={44} />
                 <Tooltip cursor={{ className: 'eval-chart-cursor' }} content={(props) => <ChartTooltip active={props.active} label={props.label as string} data={data} />} isAnimationActive={false} />
                 {data.series.map((s, i) => (
-                  <Bar key={s.key} dataKey={s.key} name={s.label} className={`eval-series-${i % seriesCount}${s.kind === 'published' ? ' is-published' : ''}`} fill="#5b8def" isAnimationActive={false}>
+                  <Bar key={s.key} dataKey={s.key} name={s.label} className={`eval-series-${i % seriesCount}${s.kind === 'published' ? ' is-published' : ''}`} fill="#5b8def" minPointSize={zeroBarHeight} isAnimationActive={false}>
                     {s.kind === 'run' && <ErrorBar dataKey={s.errorKey} width={5} strokeWidth={1.5} direction="y" />}
                   </Bar>
                 ))}

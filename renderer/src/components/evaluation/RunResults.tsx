@@ -142,7 +142,7 @@ function ItemRow({ row, runId }: { row: EvalResultRow; runId: string }) {
         {row.error && <div className="field-error">{row.error}</div>}
       </td>
       <td className="eval-mono">{row.reference}</td>
-      <td className="eval-mono">{row.predicted ?? <span className="muted">—</span>}</td>
+      <td className="eval-mono eval-predicted">{row.predicted ? <div className="eval-clamp" title={row.predicted}>{row.predicted}</div> : <span className="muted">—</span>}</td>
       <td className="eval-mark">
         <Mark value={row.correct} yes={t('evaluation.results.correctYes')} no={t('evaluation.results.correctNo')} />
         {row.judged && <span className="badge eval-judged">{t('evaluation.results.judged')}</span>}
