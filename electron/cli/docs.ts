@@ -5,16 +5,7 @@
 import path from 'node:path';
 import type { AppServices } from '../services/app';
 import type { DocumentSummary, IngestBatchResult, IngestProgress, SearchResult } from '../shared/documents';
-import { createCliServices } from './services';
-
-async function withServices<T>(run: (services: AppServices) => Promise<T>): Promise<T> {
-  const services = await createCliServices('cli');
-  try {
-    return await run(services);
-  } finally {
-    await services.dispose();
-  }
-}
+import { withServices } from './services';
 
 const ctx = (signal: AbortSignal) => ({ signal, host: 'cli' as const });
 

@@ -11,18 +11,9 @@ import type { EvalResultRow, EvalRunInput, EvalRunSummary, EvalSetSummary, EvalT
 import type { AppServices } from '../services/app';
 import { scoreFile } from '../services/evaluation/scoring';
 import { remoteModel } from './ask';
-import { createCliServices } from './services';
+import { withServices } from './services';
 
 const ctx = (signal: AbortSignal) => ({ signal, host: 'cli' as const });
-
-async function withServices<T>(run: (services: AppServices) => Promise<T>): Promise<T> {
-  const services = await createCliServices('cli');
-  try {
-    return await run(services);
-  } finally {
-    await services.dispose();
-  }
-}
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 

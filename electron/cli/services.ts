@@ -17,3 +17,13 @@ export function createCliServices(host: HostKind, options: { modelPath?: string;
     ...(process.env.DIANJIN_ENGINE_API_KEY ? { engineApiKey: process.env.DIANJIN_ENGINE_API_KEY } : {}),
   });
 }
+
+/** Runs a CLI command with the services, and always lets go of them (database, inference process) after. */
+export async function withServices<T>(run: (services: AppServices) => Promise<T>): Promise<T> {
+  const services = await createCliServices('cli');
+  try {
+    return await run(services);
+  } finally {
+    await services.dispose();
+  }
+}

@@ -59,24 +59,10 @@ export interface EvaluationServiceOptions {
   now?: () => number;
 }
 
-const FATAL_CODES = new Set([
-  'MODEL_NOT_SELECTED',
-  'MODEL_FILE_NOT_FOUND',
-  'MODEL_NOT_A_FILE',
-  'MODEL_NOT_GGUF',
-  'MODEL_TRUNCATED',
-  'MODEL_UNSUPPORTED_ARCHITECTURE',
-  'MODEL_TOO_LARGE',
-  'MODEL_LOAD_FAILED',
-  'LORA_FILE_NOT_FOUND',
-  'LORA_NOT_ADAPTER',
-  'LORA_MISMATCH',
-  'LORA_LOAD_FAILED',
-  'INFERENCE_UNAVAILABLE',
-  'BACKEND_UNAVAILABLE',
-  'ENGINE_UNREACHABLE',
-  'ENGINE_UNAUTHORIZED',
-]);
+/** The model or engine cannot serve at all: retrying the next item would fail the same way. */
+function isFatalError(error: AppError): boolean {
+  return /^(MODEL_|LORA_)/.test(error.code) || ['INFERENCE_UNAVAILABLE', 'BACKEND_UNAVAILABLE', 'ENGINE_UNREACHABLE', 'ENGINE_UNAUTHORIZED'].includes(error.code);
+}
 
 interface ActiveRun {
   runId: string;
@@ -362,7 +348,7 @@ export class EvaluationService {
     } catch (error) {
       if (signal.aborted) return null;
       const appError = AppError.is(error) ? error : new AppError('INTERNAL', String(error));
-      if ((this.options.isFatal ?? ((e) => FATAL_CODES.has(e.code)))(appError)) throw appError;
+      if ((this.options.isFatal ?? isFatalError)(appError)) throw appError;
       const output = startInReasoning ? `<think>\n${raw}` : raw;
       return {
         item,
@@ -404,7 +390,7 @@ export class EvaluationService {
         } catch (error) {
           if (signal.aborted) return;
           const appError = AppError.is(error) ? error : new AppError('INTERNAL', String(error));
-          if (FATAL_CODES.has(appError.code)) throw appError;
+          if (isFatalError(appError)) throw appError;
           text = `(judge failed: ${appError.message})`;
         }
         const verdict = parseJudgeVerdict(text);

@@ -1,17 +1,7 @@
-import type { EvalRunSummaryStats, EvalTask, EvalTaskScore } from '../../../shared/evaluation';
+import type { EvalResultRow, EvalRunSummaryStats, EvalTask, EvalTaskScore } from '../../../shared/evaluation';
 
-/** One finished item as the summary sees it (a subset of `EvalResultRow`). */
-export interface SummaryRow {
-  task: EvalTask;
-  /** Null when unscored (the judge gave no verdict); such rows count nowhere in accuracy. */
-  correct: boolean | null;
-  formatOk: boolean;
-  judged: boolean;
-  completionTokens: number | null;
-  seconds: number | null;
-  /** An engine error: the item counts in `errors` only. */
-  error: string | null;
-}
+/** One finished item as the summary sees it (`correct` null: unscored, counts nowhere; `error`: counts in `errors` only). */
+export type SummaryRow = Pick<EvalResultRow, 'task' | 'correct' | 'formatOk' | 'judged' | 'completionTokens' | 'seconds' | 'error'>;
 
 /** z for a two-sided 95% interval. */
 const Z_95 = 1.959963984540054;
