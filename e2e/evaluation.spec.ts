@@ -2,8 +2,8 @@
  * Evaluation in the real renderer through the real `dianjin serve`: the bundled sample set is added from the empty
  * state, a run of 3 items on the tiny generated model shows its progress and finishes, the results show accuracy
  * per task with intervals (the tiny model answers gibberish: the mechanics are checked, never the score), an item
- * opens in the reasoning inspector, the comparison chart draws under the strict CSP, CSV export downloads, and a
- * run of the whole set pauses after its first item and resumes to the end.
+ * opens in the reasoning inspector, the comparison chart draws under the strict CSP, CSV export downloads, a
+ * run of the whole set pauses after its first item and resumes to the end, and a dropped JSONL file becomes a set.
  */
 import { readFileSync } from 'node:fs';
 import { apiCall, expect, test, waitForModelReady } from './fixtures';
@@ -11,7 +11,7 @@ import { apiCall, expect, test, waitForModelReady } from './fixtures';
 /** A finished item whose reasoning has a planted arithmetic error, for the inspector's checks in the drill-down. */
 const plantedReasoning = ['营业收入为5,829万元，营业成本为5,735万元。', '毛利 = 5,829 - 5,735 = 104万元。', '毛利率 = 104 / 5,829 = 1.78%。'].join('\n\n');
 
-test('add the sample set, run 3 items on the tiny model, read the results, inspect an item, compare, export CSV, pause and resume', async ({ page, serve }) => {
+test('add the sample set, run 3 items on the tiny model, read the results, inspect an item, compare, export CSV, pause and resume, import a dropped set', async ({ page, serve }) => {
   await apiCall(serve, 'settings.update', { load: { threads: 1 }, language: 'en' });
   const cspViolations: string[] = [];
   page.on('console', (message) => {
@@ -142,6 +142,19 @@ test('add the sample set, run 3 items on the tiny model, read the results, inspe
   await second.getByTestId('eval-run-remove-confirm').click();
   await expect(second).toHaveCount(0);
   await expect(page.getByTestId('eval-run')).toHaveCount(1);
+
+  // ── The user's own set: a JSONL file dropped on the view is uploaded and imported under its file name.
+  const own = ['{"id":"c1","task":"ccc","question":"客服向客户承诺“保本保收益”，是否合规？","reference":"违规"}', '{"id":"f1","task":"finqa","question":"Revenue 1,400, operating profit 210: operating margin?","reference":"15%"}'].join('\n');
+  const dropped = await page.evaluateHandle((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'my-set.jsonl', { type: 'application/x-ndjson' }));
+    return transfer;
+  }, own);
+  await page.dispatchEvent('body', 'drop', { dataTransfer: dropped });
+  const ownRow = page.getByTestId('eval-set').filter({ hasText: 'my-set' });
+  await expect(ownRow.getByTestId('eval-set-count')).toHaveText('2');
+  await expect(ownRow).toContainText('CCC 1');
+  await expect(page.getByTestId('eval-set')).toHaveCount(2);
 
   expect(cspViolations).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { appStore, conversationsStore, libraryStore, modelsStore, startStores, useApp, useSettings } from './stores';
+import { appStore, conversationsStore, evaluationStore, libraryStore, modelsStore, startStores, useApp, useSettings } from './stores';
 import { applyLanguage } from './i18n';
 import { host, pathForFile } from './api';
 import { isNewChatShortcut, isSettingsShortcut } from './lib/shortcuts';
@@ -89,6 +89,12 @@ function useFileDrop() {
       const reports = files.filter((f) => isReportFileName(f.name));
       const file = files.find((f) => isModelFileName(f.name));
       const app = appStore.getState();
+      // In the evaluation view a dropped set file (JSON/JSONL) is imported as a set.
+      const evalSet = app.view === 'evaluation' ? files.find((f) => /\.jsonl?$/i.test(f.name)) : undefined;
+      if (evalSet) {
+        void evaluationStore.getState().importFile(evalSet);
+        return;
+      }
       // In the library every dropped file is offered to it (it says which it cannot read); elsewhere a model wins.
       if (app.view === 'library' && files.length > 0 && !(file && reports.length === 0)) {
         addDroppedReports(files.filter((f) => !isModelFileName(f.name)));
@@ -158,7 +164,7 @@ export function App() {
       <PageView />
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay">
-          <div className="drop-overlay-box">{view === 'library' ? t('library.dropOverlay') : t('drop.overlay')}</div>
+          <div className="drop-overlay-box">{view === 'library' ? t('library.dropOverlay') : view === 'evaluation' ? t('evaluation.sets.dropOverlay') : t('drop.overlay')}</div>
         </div>
       )}
     </div>

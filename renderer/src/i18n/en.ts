@@ -675,6 +675,7 @@ export const en = {
       import: 'Import set…',
       importTooltip: 'Import a FinQA, CFLUE or DianJin-R1-Data JSON file, or a JSONL file with id, task, question and reference',
       importing: 'Importing…',
+      dropOverlay: 'Drop a set file (JSON or JSONL) to import it',
       addSample: 'Add sample set',
       adding: 'Adding…',
       empty: 'No evaluation sets yet.',

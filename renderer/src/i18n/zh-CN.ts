@@ -677,6 +677,7 @@ export const zhCN: Translation = {
       import: '导入评测集…',
       importTooltip: '导入 FinQA、CFLUE 或 DianJin-R1-Data 的 JSON 文件，或包含 id、task、question、reference 的 JSONL 文件',
       importing: '正在导入…',
+      dropOverlay: '拖放评测集文件（JSON 或 JSONL）即可导入',
       addSample: '添加示例评测集',
       adding: '正在添加…',
       empty: '还没有评测集。',
