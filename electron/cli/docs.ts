@@ -3,7 +3,6 @@
  * Progress goes to stderr; --json puts one JSON value on the last stdout line.
  */
 import path from 'node:path';
-import type { AppServices } from '../services/app';
 import type { DocumentSummary, IngestBatchResult, IngestProgress, SearchResult } from '../shared/documents';
 import { withServices } from './services';
 
