@@ -49,6 +49,13 @@ export const errorCodes = [
   'EVAL_SET_NOT_FOUND',
   'EVAL_RUN_NOT_FOUND',
   'EVAL_RUN_ACTIVE',
+  /** Fine-tuning (electron/services/training). */
+  'TRAIN_DATA_INVALID',
+  'TRAINER_UNAVAILABLE',
+  'TRAIN_WONT_FIT',
+  'TRAIN_FAILED',
+  'TRAIN_JOB_NOT_FOUND',
+  'TRAIN_JOB_ACTIVE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
