@@ -37,6 +37,11 @@ export type GenerateTestModelOptions = {
   contextLength?: number;
   /** `general.name`. Defaults to `"DianJin Test Tiny"`. */
   name?: string;
+  /**
+   * Every element of `output_norm.weight`. Defaults to `1`. With the tied, frozen output head of std-0.02 noise, logits
+   * stay within about ±1.3 and no training can make an answer likely; the LoRA trainer's SFT test uses e.g. `16`.
+   */
+  outputNormWeight?: number;
 };
 
 export type GeneratedTestModel = { path: string; bytes: number };
@@ -59,6 +64,8 @@ export type TensorSpec = {
   /** GGML order: `shape[0]` is the contiguous dimension (llama.cpp's `ne[0]`). */
   shape: number[];
   fill: 'ones' | 'random';
+  /** Multiplies the filled values. Defaults to `1`. */
+  scale?: number;
 };
 
 export async function generateTestModel(options: GenerateTestModelOptions): Promise<GeneratedTestModel> {
@@ -73,6 +80,7 @@ export async function generateTestModel(options: GenerateTestModelOptions): Prom
     architecture = 'qwen2',
     contextLength = 4096,
     name = 'DianJin Test Tiny',
+    outputNormWeight = 1,
   } = options;
   for (const [key, value] of Object.entries({ embeddingLength, blockCount, feedForwardLength, headCount, headCountKv, contextLength })) {
     if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${key} must be a positive integer, got ${value}`);
@@ -96,7 +104,7 @@ export async function generateTestModel(options: GenerateTestModelOptions): Prom
     // No output.weight: llama.cpp's qwen2 loader falls back to the token embedding (tied, as in Qwen2.5-0.5B/1.5B),
     // which halves the file since the embedding is by far the largest tensor.
     { name: 'token_embd.weight', shape: [embeddingLength, vocabSize], fill: 'random' },
-    { name: 'output_norm.weight', shape: [embeddingLength], fill: 'ones' },
+    { name: 'output_norm.weight', shape: [embeddingLength], fill: 'ones', scale: outputNormWeight },
   ];
   for (let i = 0; i < blockCount; i++) {
     const blk = `blk.${i}`;
@@ -287,6 +295,7 @@ export async function writeGgufFile(
       const values = new Float32Array(elementCount(tensor.shape));
       if (tensor.fill === 'ones') values.fill(1);
       else randomState = fillNormal(values, options.weightStd, randomState);
+      if (tensor.scale !== undefined && tensor.scale !== 1) for (let i = 0; i < values.length; i++) values[i]! *= tensor.scale;
       const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
       await file.write(bytes, 0, bytes.length, dataStart + dataOffsets[index]!);
     }

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -599,6 +600,11 @@ std::string joinPath(const std::string & dir, const std::string & file) {
 int runTrain(Setup & s) {
     Config & c = s.config;
     const auto started = std::chrono::steady_clock::now();
+    if (!c.checkpointDir.empty()) {
+        std::error_code error;
+        std::filesystem::create_directories(c.checkpointDir, error);
+        if (error) fail("Could not create the checkpoint folder " + c.checkpointDir + " (" + error.message() + ").");
+    }
     const std::string statePath = c.checkpointDir.empty() ? "" : joinPath(c.checkpointDir, "checkpoint.gguf");
     const std::string checkpointAdapterPath = c.checkpointDir.empty() ? "" : joinPath(c.checkpointDir, "adapter.gguf");
 
