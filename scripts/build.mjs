@@ -24,6 +24,7 @@ const esmEntries = {
   cli: 'electron/cli/main.ts',
   inferenceWorker: 'electron/services/inference/inferenceWorker.ts',
   documentWorker: 'electron/services/documents/loaders/documentWorker.ts',
+  trainingPrepWorker: 'electron/services/training/prep/trainingPrepWorker.ts',
 };
 if (existsSync(path.join(root, 'electron/main/main.ts'))) esmEntries.main = 'electron/main/main.ts';
 
