@@ -42,6 +42,11 @@ function runTrainer(mode: string, job: object, dir: string, onMessage?: (m: Mess
 }
 
 const ofType = (run: Run, type: string) => run.messages.filter((m) => m.type === type);
+function only(run: Run, type: string): Message {
+  const message = ofType(run, type)[0];
+  if (!message) throw new Error(`the trainer sent no "${type}" message: ${JSON.stringify(run.messages.at(-1))}`);
+  return message;
+}
 const steps = (run: Run) => ofType(run, 'step') as Array<Message & { step: number; loss: number }>;
 
 describe.skipIf(!built)(built ? 'dianjin-trainer' : 'dianjin-trainer (skipped: run `npm run build:trainer` to build the binary)', () => {
@@ -120,7 +125,7 @@ describe.skipIf(!built)(built ? 'dianjin-trainer' : 'dianjin-trainer (skipped: r
       model: defaultTestModelPath, data, contextLength: 96, rank: 4, threads: 2,
       gradcheck: { samples: 16, epsilon: 0.01, compareBaseTypes: ['q8_0', 'f16'] },
     }, dir);
-    const [result] = ofType(run, 'gradcheck') as Array<{ maxRelError: number; cosine: number; quantizedComparisons: Array<{ baseType: string; cosine: number }> }>;
+    const result = only(run, 'gradcheck') as unknown as { maxRelError: number; cosine: number; quantizedComparisons: Array<{ baseType: string; cosine: number }> };
     expect(result.maxRelError).toBeLessThan(0.05);
     expect(result.cosine).toBeGreaterThan(0.9999);
     expect(result.quantizedComparisons.find((c) => c.baseType === 'q8_0')!.cosine).toBeGreaterThan(0.999);
@@ -139,10 +144,10 @@ describe.skipIf(!built)(built ? 'dianjin-trainer' : 'dianjin-trainer (skipped: r
     const losses = steps(run).map((s) => s.loss);
     expect(losses[0]).toBeGreaterThan(10);
     expect(Math.max(...losses.slice(-3))).toBeLessThan(1);
-    expect(ofType(run, 'done')[0]).toMatchObject({ out, steps: 120 });
+    expect(only(run, 'done')).toMatchObject({ out, steps: 120 });
 
     // Greedy generation stops at <|im_end|> (the response's last token) without yielding it.
-    const target = set[0];
+    const target = set[0]!;
     const answer = target.response.slice(0, -1);
     const before = await greedy(target.prompt, answer.length);
     const after = await greedy(target.prompt, answer.length, out);
@@ -167,10 +172,10 @@ describe.skipIf(!built)(built ? 'dianjin-trainer' : 'dianjin-trainer (skipped: r
     expect(lastReported).toBeGreaterThanOrEqual(8);
 
     const resumed = await runTrainer('train', job('killed'), dir);
-    const resumedFrom = ofType(resumed, 'start')[0].resumedFromStep as number;
+    const resumedFrom = only(resumed, 'start').resumedFromStep as number;
     expect(resumedFrom).toBeGreaterThanOrEqual(lastReported);
     expect(resumedFrom).toBeLessThan(40);
-    expect(steps(resumed)[0].step).toBe(resumedFrom + 1);
+    expect(steps(resumed)[0]!.step).toBe(resumedFrom + 1);
     expect(steps(resumed).at(-1)!.step).toBe(40);
     const referenceLoss = new Map(steps(reference).map((s) => [s.step, s.loss]));
     for (const s of steps(resumed)) expect(s.loss).toBeCloseTo(referenceLoss.get(s.step)!, 3);
@@ -183,7 +188,7 @@ describe.skipIf(!built)(built ? 'dianjin-trainer' : 'dianjin-trainer (skipped: r
       }
     });
     expect(stopped.code).toBe(0);
-    const stop = ofType(stopped, 'stopped')[0];
+    const stop = only(stopped, 'stopped');
     expect(stop).toMatchObject({ checkpoint: path.join(dir, 'stopped', 'checkpoint.gguf') });
     expect((await stat(stop.checkpoint as string)).size).toBeGreaterThan(0);
   }, 300_000);
