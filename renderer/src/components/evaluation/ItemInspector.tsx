@@ -1,9 +1,9 @@
-import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { evaluationStore, useEvaluation } from '../../stores';
 import { formatInteger } from '../../lib/format';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
+import { useDialogFocus } from '../common/useDialogFocus';
 import { InspectorPanel } from '../inspector/InspectorPanel';
 import { formatSeconds } from './formatScore';
 
@@ -14,26 +14,7 @@ import { formatSeconds } from './formatScore';
 export function ItemInspector() {
   const { t, i18n } = useTranslation();
   const inspection = useEvaluation((s) => s.inspection);
-  const closeRef = useRef<HTMLButtonElement>(null);
-  const open = inspection !== null;
-
-  useEffect(() => {
-    if (!open) return;
-    const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    closeRef.current?.focus();
-    // Capture phase: before the app's global Escape (stop generating).
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      event.stopPropagation();
-      evaluationStore.getState().closeItem();
-    };
-    window.addEventListener('keydown', onKeyDown, true);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown, true);
-      if (returnTo?.isConnected) returnTo.focus();
-    };
-  }, [open]);
+  const closeRef = useDialogFocus(inspection !== null, { onClose: () => evaluationStore.getState().closeItem() });
 
   if (!inspection) return null;
   const { detail, check } = inspection;

@@ -9,6 +9,7 @@ import { baseName } from '../../lib/format';
 import { parseBoxed, simplifyLatex } from '../../lib/boxed';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
+import { useDialogFocus } from '../common/useDialogFocus';
 
 /** A step in a comparison cell: its text (wrong calculations underlined) and any wrong result, compactly. */
 const CompareStep = memo(function CompareStep({ step }: { step: TraceStep }) {
@@ -122,26 +123,11 @@ export function CompareView() {
   const { t } = useTranslation();
   const comparison = useInspector((s) => s.comparison);
   const messages = useConversations((s) => s.messages);
-  const closeRef = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!comparison) return;
-    const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    closeRef.current?.focus();
-    // Capture phase: before the app's global Escape (stop generating).
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      event.stopPropagation();
-      inspectorStore.getState().closeCompare();
-    };
-    window.addEventListener('keydown', onKeyDown, true);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown, true);
-      if (returnTo?.isConnected) returnTo.focus();
-    };
-    // Opened once per comparison pair.
-  }, [comparison?.leftId, comparison?.rightId]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Opened once per comparison pair.
+  const closeRef = useDialogFocus(comparison !== null, {
+    onClose: () => inspectorStore.getState().closeCompare(),
+    subject: comparison ? JSON.stringify([comparison.leftId, comparison.rightId]) : undefined,
+  });
 
   if (!comparison) return null;
   const left = messages.find((m) => m.id === comparison.leftId);

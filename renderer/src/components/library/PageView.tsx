@@ -7,6 +7,7 @@ import { locatePassage } from '../../lib/passage';
 import { isNumericCell } from '../../lib/tableCells';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
+import { useDialogFocus } from '../common/useDialogFocus';
 
 /** A table as the report has it: header rows as <th>, figures right-aligned, title and units above. */
 const PageTable = memo(function PageTable({ table }: { table: LocatedTable }) {
@@ -111,23 +112,12 @@ function PageText({ text, passage, markRef }: { text: string; passage: PagePassa
 export function PageView() {
   const { t } = useTranslation();
   const view = useLibrary((s) => s.pageView);
-  const closeRef = useRef<HTMLButtonElement>(null);
   const markRef = useRef<HTMLElement | null>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
-  const open = view !== null;
-
-  useEffect(() => {
-    if (!open) return;
-    const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    closeRef.current?.focus();
-    // Capture phase: before the app's global Escape (stop generating).
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        event.stopPropagation();
-        libraryStore.getState().closePage();
-        return;
-      }
+  const closeRef = useDialogFocus(view !== null, {
+    onClose: () => libraryStore.getState().closePage(),
+    // Left and right arrows turn the page, unless the key is meant for a field or a shortcut.
+    onKeyDown: (event) => {
       const typing = event.target instanceof HTMLElement && event.target.closest('input, textarea, select');
       if (typing || event.altKey || event.ctrlKey || event.metaKey) return;
       const state = libraryStore.getState().pageView;
@@ -139,13 +129,8 @@ export function PageView() {
         event.preventDefault();
         void libraryStore.getState().showPage(state.page + 1);
       }
-    };
-    window.addEventListener('keydown', onKeyDown, true);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown, true);
-      if (returnTo?.isConnected) returnTo.focus();
-    };
-  }, [open]);
+    },
+  });
 
   const data = view?.status === 'ready' ? view.data : null;
   const passage = view?.passage && data && view.passage.page === data.number ? view.passage : null;
