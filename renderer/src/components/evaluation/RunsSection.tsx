@@ -5,6 +5,7 @@ import { evaluationStore, useEvaluation } from '../../stores';
 import { isRunActive } from '../../stores/evaluation';
 import { formatDuration, formatInteger } from '../../lib/format';
 import { ErrorMessage } from '../common/ErrorMessage';
+import { InlineConfirm } from '../common/InlineConfirm';
 import { runDetail } from './comparison';
 import { formatPercent } from './formatScore';
 
@@ -84,23 +85,15 @@ function RunRow({ run, selected, compared }: { run: EvalRunSummary; selected: bo
             )
           )}
           {confirming ? (
-            <span className="inline-confirm" role="group" aria-label={t('evaluation.runs.confirmRemove')}>
-              <span className="muted">{active ? t('evaluation.runs.confirmRemoveActive') : t('evaluation.runs.confirmRemove')}</span>
-              <button
-                type="button"
-                className="button button-small button-danger"
-                data-testid="eval-run-remove-confirm"
-                onClick={() => {
-                  setConfirming(false);
-                  void evaluationStore.getState().removeRun(run.id);
-                }}
-              >
-                {t('evaluation.remove')}
-              </button>
-              <button type="button" className="button button-small" onClick={() => setConfirming(false)}>
-                {t('evaluation.cancel')}
-              </button>
-            </span>
+            <InlineConfirm
+              message={active ? t('evaluation.runs.confirmRemoveActive') : t('evaluation.runs.confirmRemove')}
+              label={t('evaluation.runs.confirmRemove')}
+              confirmLabel={t('evaluation.remove')}
+              cancelLabel={t('evaluation.cancel')}
+              confirmTestId="eval-run-remove-confirm"
+              onConfirm={() => void evaluationStore.getState().removeRun(run.id)}
+              onClose={() => setConfirming(false)}
+            />
           ) : (
             <button type="button" className="button button-small" data-testid="eval-run-remove" disabled={action !== null} onClick={() => setConfirming(true)}>
               {t('evaluation.remove')}

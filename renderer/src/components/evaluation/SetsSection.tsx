@@ -5,6 +5,7 @@ import { EVAL_TASKS } from '../../contract';
 import { evaluationStore, useEvaluation } from '../../stores';
 import { formatInteger } from '../../lib/format';
 import { ErrorMessage } from '../common/ErrorMessage';
+import { InlineConfirm } from '../common/InlineConfirm';
 import { Icon } from '../common/Icon';
 import { chooseEvalSetFile } from './importSet';
 
@@ -63,22 +64,14 @@ function SetRow({ set }: { set: EvalSetSummary }) {
           {previewing ? t('evaluation.sets.hidePreview') : t('evaluation.sets.preview')}
         </button>
         {confirming ? (
-          <span className="inline-confirm" role="group" aria-label={t('evaluation.sets.confirmRemove', { name: set.name })}>
-            <span className="muted">{t('evaluation.sets.confirmRemove', { name: set.name })}</span>
-            <button
-              type="button"
-              className="button button-small button-danger"
-              onClick={() => {
-                setConfirming(false);
-                void evaluationStore.getState().removeSet(set.id);
-              }}
-            >
-              {t('evaluation.remove')}
-            </button>
-            <button type="button" className="button button-small" onClick={() => setConfirming(false)}>
-              {t('evaluation.cancel')}
-            </button>
-          </span>
+          <InlineConfirm
+            message={t('evaluation.sets.confirmRemove', { name: set.name })}
+            label={t('evaluation.sets.confirmRemove', { name: set.name })}
+            confirmLabel={t('evaluation.remove')}
+            cancelLabel={t('evaluation.cancel')}
+            onConfirm={() => void evaluationStore.getState().removeSet(set.id)}
+            onClose={() => setConfirming(false)}
+          />
         ) : (
           <button type="button" className="button button-small" aria-label={t('evaluation.sets.removeLabel', { name: set.name })} onClick={() => setConfirming(true)}>
             {t('evaluation.remove')}

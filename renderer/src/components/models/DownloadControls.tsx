@@ -6,6 +6,7 @@ import { downloadErrorOf, downloadPhase, downloadProgressOf } from '../../stores
 import { downloadPercent, formatEta, formatSpeed } from '../../lib/downloadFormat';
 import { formatBytes } from '../../lib/format';
 import { ErrorMessage } from '../common/ErrorMessage';
+import { InlineConfirm } from '../common/InlineConfirm';
 
 /** Progress, pause / resume and cancel (with confirmation) for one download URL; nothing while idle. */
 export function DownloadControls({ url }: { url: string }) {
@@ -56,23 +57,15 @@ export function DownloadControls({ url }: { url: string }) {
           </button>
         )}
         {confirmCancel ? (
-          <span className="inline-confirm" role="group">
-            <span>{t('models.download.cancelConfirmText')}</span>
-            <button
-              type="button"
-              className="button button-small button-danger"
-              data-testid="download-cancel-confirm"
-              onClick={() => {
-                setConfirmCancel(false);
-                void store.cancel(url);
-              }}
-            >
-              {t('models.download.cancelConfirm')}
-            </button>
-            <button type="button" className="button button-small" onClick={() => setConfirmCancel(false)}>
-              {t('models.download.keep')}
-            </button>
-          </span>
+          <InlineConfirm
+            message={t('models.download.cancelConfirmText')}
+            mutedMessage={false}
+            confirmLabel={t('models.download.cancelConfirm')}
+            cancelLabel={t('models.download.keep')}
+            confirmTestId="download-cancel-confirm"
+            onConfirm={() => void store.cancel(url)}
+            onClose={() => setConfirmCancel(false)}
+          />
         ) : (
           <button type="button" className="button button-small" data-testid="download-cancel" onClick={() => setConfirmCancel(true)}>
             {t('models.download.cancel')}

@@ -5,6 +5,7 @@ import { host, pickModelFile } from '../../api';
 import { appStore, modelsStore, useApp, useModels, useSettings } from '../../stores';
 import { formatBytes, formatInteger } from '../../lib/format';
 import { ErrorMessage } from '../common/ErrorMessage';
+import { InlineConfirm } from '../common/InlineConfirm';
 import { Icon } from '../common/Icon';
 import { openModelFile } from './openModelFile';
 import { CatalogSection } from './CatalogSection';
@@ -45,24 +46,16 @@ function ModelRow({ model, selected, selecting, inFolder, onUse }: { model: Mode
           </button>
         )}
         {confirming ? (
-          <div className="inline-confirm" role="group" data-testid="model-remove-prompt">
-            <span className="muted">{inFolder ? t('models.remove.deleteText') : t('models.remove.forgetText')}</span>
-            <button
-              type="button"
-              className="button button-small button-danger"
-              data-testid="model-remove-confirm"
-              disabled={removing}
-              onClick={() => {
-                setConfirming(false);
-                void modelsStore.getState().remove(model.path);
-              }}
-            >
-              {inFolder ? t('models.remove.delete') : t('models.remove.forget')}
-            </button>
-            <button type="button" className="button button-small" onClick={() => setConfirming(false)}>
-              {t('models.download.keep')}
-            </button>
-          </div>
+          <InlineConfirm
+            message={inFolder ? t('models.remove.deleteText') : t('models.remove.forgetText')}
+            confirmLabel={inFolder ? t('models.remove.delete') : t('models.remove.forget')}
+            cancelLabel={t('models.download.keep')}
+            testId="model-remove-prompt"
+            confirmTestId="model-remove-confirm"
+            confirmDisabled={removing}
+            onConfirm={() => void modelsStore.getState().remove(model.path)}
+            onClose={() => setConfirming(false)}
+          />
         ) : (
           <button type="button" className="button button-small" data-testid="model-remove" disabled={removing} onClick={() => setConfirming(true)}>
             {t('models.remove.button')}
