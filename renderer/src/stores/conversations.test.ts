@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AppError, type ApiClient, type ChatChunk, type ConversationSummary, type MessageRecord } from '../contract';
+import { AppError, type ChatChunk, type ConversationSummary, type MessageRecord } from '../contract';
 import type { DeltaBatch, DeltaBatcher } from '../lib/deltaBatcher';
+import { fakeApi as fakeApiOf } from '../testing/fakeApi';
 import { testMessage } from '../testing/messages';
 import { createConversationsStore } from './conversations';
 
@@ -28,29 +29,8 @@ function manualBatcher() {
   return { create, frame: () => made.forEach((m) => m.frame()) };
 }
 
-interface StreamControl {
-  input: unknown;
-  emit(chunk: ChatChunk): void;
-  resolve(record: MessageRecord): void;
-  reject(error: unknown): void;
-  signal: AbortSignal;
-}
-
-function fakeApi(calls: Partial<Record<string, (input: unknown) => unknown>> = {}) {
-  const streams: StreamControl[] = [];
-  const api: ApiClient = {
-    call: vi.fn(async (method: string, input: unknown) => {
-      const handler = calls[method];
-      if (!handler) throw new AppError('NOT_FOUND', `no fake for ${method}`);
-      return handler(input);
-    }) as unknown as ApiClient['call'],
-    stream: ((_method: string, input: unknown, options: { onChunk?: (c: ChatChunk) => void; signal?: AbortSignal } = {}) =>
-      new Promise((resolve, reject) => {
-        streams.push({ input, emit: (c) => options.onChunk?.(c), resolve, reject, signal: options.signal! });
-      })) as unknown as ApiClient['stream'],
-  };
-  return { api, streams };
-}
+/** Its stream: `chat.send`, chunk by chunk to the final record. */
+const fakeApi = (calls?: Parameters<typeof fakeApiOf>[0]) => fakeApiOf<unknown, ChatChunk, MessageRecord>(calls);
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 

@@ -1,55 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AppError, type ApiClient, type DocumentSummary, type Envelope, type IngestBatchResult, type IngestProgress } from '../contract';
-import type { FrameScheduler } from '../lib/deltaBatcher';
+import { AppError, type DocumentSummary, type Envelope, type IngestBatchResult, type IngestProgress } from '../contract';
 import type { UploadedFile } from '../api/httpTransport';
 import { clientError } from '../api/clientErrors';
+import { fakeApi as fakeApiOf } from '../testing/fakeApi';
+import { manualFrames } from '../testing/manualFrames';
 import { createLibraryStore } from './library';
 
 function doc(id: string, fileName: string, extra: Partial<DocumentSummary> = {}): DocumentSummary & { duplicate: boolean } {
   return { id, fileName, title: null, format: 'pdf', sizeBytes: 10, sha256: id, pageCount: 3, tableCount: 2, chunkCount: 4, warnings: [], embedded: false, createdAt: 1, duplicate: false, ...extra };
 }
 
-/** A scheduler the test runs by hand: what one frame delivers. */
-function manualFrames(): FrameScheduler & { frame(): void; pending: number } {
-  const callbacks = new Map<number, () => void>();
-  let next = 1;
-  return {
-    request: (callback) => (callbacks.set(next, callback), next++),
-    cancel: (handle) => void callbacks.delete(handle),
-    frame() {
-      const all = [...callbacks.values()];
-      callbacks.clear();
-      all.forEach((c) => c());
-    },
-    get pending() {
-      return callbacks.size;
-    },
-  };
-}
-
-interface StreamControl {
-  input: { paths: string[] };
-  emit(chunk: IngestProgress): void;
-  resolve(result: IngestBatchResult): void;
-  reject(error: unknown): void;
-  signal: AbortSignal;
-}
-
-function fakeApi(calls: Partial<Record<string, (input: unknown) => unknown>> = {}) {
-  const streams: StreamControl[] = [];
-  const api: ApiClient = {
-    call: vi.fn(async (method: string, input: unknown) => {
-      const handler = calls[method];
-      if (!handler) throw new AppError('NOT_FOUND', `no fake for ${method}`);
-      return handler(input);
-    }) as unknown as ApiClient['call'],
-    stream: ((_method: string, input: { paths: string[] }, options: { onChunk?: (c: IngestProgress) => void; signal?: AbortSignal } = {}) =>
-      new Promise((resolve, reject) => {
-        streams.push({ input, emit: (c) => options.onChunk?.(c), resolve, reject, signal: options.signal! });
-      })) as unknown as ApiClient['stream'],
-  };
-  return { api, streams };
-}
+/** Its streams: `docs.add` and `docs.embed`. */
+const fakeApi = (calls?: Parameters<typeof fakeApiOf>[0]) => fakeApiOf<{ paths: string[] }, IngestProgress, IngestBatchResult>(calls);
 
 const progress = (fileName: string, phase: IngestProgress['phase'], pagesDone = 0, pagesTotal: number | null = null): IngestProgress => ({ documentId: null, fileName, phase, pagesDone, pagesTotal });
 const tick = () => new Promise((r) => setTimeout(r, 0));

@@ -13,6 +13,7 @@ import type { UploadFile } from '../api/uploads';
 import { uploadEach } from '../api/uploads';
 import { clientErrorKind } from '../api/clientErrors';
 import { animationFrameScheduler, type FrameScheduler } from '../lib/deltaBatcher';
+import { createFrameQueue } from '../lib/frameQueue';
 import { baseName } from '../lib/format';
 import { toSerialized } from './errors';
 import { applyEmbedProgress, documentsToEmbed, finishEmbedRows, idleMeaningIndex, waitingRows, type MeaningIndexState } from './meaningIndex';
@@ -198,22 +199,7 @@ export function createLibraryStore({ api, upload, pathForFile, onError, schedule
     /** Progress chunks queued for the next frame, per batch. */
     function progressQueue(keys: readonly string[]) {
       const cursor = { at: 0 };
-      let pending: IngestProgress[] = [];
-      let handle: number | null = null;
-      const flush = () => {
-        if (handle !== null) scheduler.cancel(handle);
-        handle = null;
-        const chunks = pending;
-        pending = [];
-        set({ ingest: applyProgress(get().ingest, keys, cursor, chunks) });
-      };
-      return {
-        push(chunk: IngestProgress) {
-          pending.push(chunk);
-          if (handle === null) handle = scheduler.request(flush);
-        },
-        flush,
-      };
+      return createFrameQueue<IngestProgress>((chunks) => set({ ingest: applyProgress(get().ingest, keys, cursor, chunks) }), scheduler);
     }
 
     /** Runs `docs.add` for rows that have a server-side path. */
@@ -374,32 +360,16 @@ export function createLibraryStore({ api, upload, pathForFile, onError, schedule
         // The server embeds in the order it lists documents, newest first, as the list here is sorted.
         const missing = documentsToEmbed(get().documents);
         set({ meaningIndex: { status: 'running', rows: waitingRows(missing), result: null, error: null } });
-        let pending: IngestProgress[] = [];
-        let handle: number | null = null;
-        const flush = () => {
-          if (handle !== null) scheduler.cancel(handle);
-          handle = null;
-          const chunks = pending;
-          pending = [];
+        const queue = createFrameQueue<IngestProgress>((chunks) => {
           if (chunks.length > 0) set({ meaningIndex: { ...get().meaningIndex, rows: applyEmbedProgress(get().meaningIndex.rows, chunks) } });
-        };
+        }, scheduler);
         try {
-          const result = await api.stream(
-            'docs.embed',
-            {},
-            {
-              signal: controller.signal,
-              onChunk(chunk) {
-                pending.push(chunk);
-                if (handle === null) handle = scheduler.request(flush);
-              },
-            },
-          );
-          flush();
+          const result = await api.stream('docs.embed', {}, { signal: controller.signal, onChunk: (chunk) => queue.push(chunk) });
+          queue.flush();
           const outcome = controller.signal.aborted ? 'cancelled' : 'done';
           set({ meaningIndex: { status: outcome, rows: finishEmbedRows(get().meaningIndex.rows, outcome), result, error: null } });
         } catch (error) {
-          flush();
+          queue.flush();
           const serialized = toSerialized(error);
           const cancelled = controller.signal.aborted || serialized.code === 'CANCELLED' || clientErrorKind(serialized) === 'cancelled';
           if (!cancelled) onError?.(error);
