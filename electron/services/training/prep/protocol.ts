@@ -17,5 +17,7 @@ export interface PrepCounts {
 }
 
 export type PrepReply =
+  /** Sent once the process listens; the request is sent after it (messages sent earlier would be lost). */
+  | { type: 'ready' }
   | { type: 'prepared'; counts: PrepCounts[]; startsInReasoning: boolean; endOfTurn: string; written: { train: number; validation: number } }
   | { type: 'error'; error: SerializedError };

@@ -9,7 +9,7 @@ export type PrepResult = Extract<PrepReply, { type: 'prepared' }>;
 /** The built prep process beside the built inference process (dist/electron/). */
 export const prepWorkerPathBeside = (inferenceWorkerPath: string): string => path.join(path.dirname(inferenceWorkerPath), 'trainingPrepWorker.js');
 
-export function runPrep(spawn: SpawnInferenceProcess, workerPath: string, request: PrepRequest, signal?: AbortSignal): Promise<PrepResult> {
+export function runPrep(spawn: SpawnInferenceProcess, workerPath: string, request: Omit<PrepRequest, 'type'>, signal?: AbortSignal): Promise<PrepResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(workerPath, {});
     let settled = false;
@@ -26,7 +26,8 @@ export function runPrep(spawn: SpawnInferenceProcess, workerPath: string, reques
     signal?.addEventListener('abort', onAbort, { once: true });
     child.onMessage((message) => {
       const reply = message as PrepReply;
-      if (reply.type === 'prepared') settle(() => resolve(reply));
+      if (reply.type === 'ready') child.send({ type: 'prepare', ...request } satisfies PrepRequest);
+      else if (reply.type === 'prepared') settle(() => resolve(reply));
       else if (reply.type === 'error') settle(() => reject(AppError.fromSerialized(reply.error)));
     });
     child.onExit((code, exitSignal) =>
@@ -34,6 +35,5 @@ export function runPrep(spawn: SpawnInferenceProcess, workerPath: string, reques
         reject(new AppError('TRAIN_FAILED', `The process that tokenises the training data stopped (${exitSignal ?? `exit code ${code}`}) before it finished. Check that the model file is a readable GGUF.`)),
       ),
     );
-    child.send(request);
   });
 }

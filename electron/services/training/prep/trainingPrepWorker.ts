@@ -75,3 +75,4 @@ function onRequest(message: unknown): void {
 
 if (parentPort) parentPort.on('message', (event) => onRequest(event.data));
 else process.on('message', onRequest);
+post({ type: 'ready' });
