@@ -244,6 +244,78 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    name: 'fine-tuning jobs, loss series, checkpoints and samples',
+    up: /* sql */ `
+      CREATE TABLE train_jobs (
+        id               TEXT PRIMARY KEY NOT NULL,
+        name             TEXT NOT NULL,
+        kind             TEXT NOT NULL,
+        -- No CHECK on status: a new status later would otherwise need a table rebuild.
+        status           TEXT NOT NULL,
+        model_path       TEXT NOT NULL,
+        model_name       TEXT NOT NULL,
+        out_path         TEXT NOT NULL,
+        job_dir          TEXT NOT NULL,
+        config_json      TEXT NOT NULL,
+        items            INTEGER NOT NULL,
+        validation_items INTEGER NOT NULL,
+        tokens           INTEGER NOT NULL,
+        warnings_json    TEXT NOT NULL DEFAULT '[]',
+        step             INTEGER NOT NULL DEFAULT 0,
+        total_steps      INTEGER,
+        checkpoint_step  INTEGER,
+        backend          TEXT,
+        elapsed_seconds  REAL NOT NULL DEFAULT 0,
+        -- The process that runs the job (so another process can tell a running job from an abandoned one).
+        owner_pid        INTEGER,
+        error_code       TEXT,
+        error_message    TEXT,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL
+      );
+      CREATE INDEX train_jobs_by_created_at ON train_jobs (created_at DESC);
+
+      CREATE TABLE train_points (
+        job_id            TEXT NOT NULL REFERENCES train_jobs (id) ON DELETE CASCADE,
+        step              INTEGER NOT NULL,
+        epoch             INTEGER NOT NULL,
+        loss              REAL NOT NULL,
+        tokens            INTEGER NOT NULL,
+        tokens_per_second REAL NOT NULL,
+        peak_memory_bytes INTEGER NOT NULL,
+        lr                REAL NOT NULL,
+        elapsed_seconds   REAL NOT NULL,
+        PRIMARY KEY (job_id, step)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE train_validation (
+        job_id TEXT NOT NULL REFERENCES train_jobs (id) ON DELETE CASCADE,
+        step   INTEGER NOT NULL,
+        loss   REAL NOT NULL,
+        PRIMARY KEY (job_id, step)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE train_checkpoints (
+        job_id       TEXT NOT NULL REFERENCES train_jobs (id) ON DELETE CASCADE,
+        step         INTEGER NOT NULL,
+        adapter_path TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        PRIMARY KEY (job_id, step)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE train_samples (
+        job_id    TEXT NOT NULL REFERENCES train_jobs (id) ON DELETE CASCADE,
+        step      INTEGER NOT NULL,
+        seq       INTEGER NOT NULL,
+        question  TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        output    TEXT NOT NULL,
+        PRIMARY KEY (job_id, step, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */
