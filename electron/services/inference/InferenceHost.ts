@@ -7,7 +7,7 @@ import { AppError, type SerializedError } from '../../shared/errors';
 import type { InferenceStatus, LoadedModelInfo } from '../../shared/api';
 import type { GenerationStats, LoadSettings, SamplingSettings } from '../../shared/records';
 import type { InferenceProcessHandle, SpawnInferenceProcess } from './process';
-import type { ChatTurn, HostToWorker, StopReason, WorkerModelInfo, WorkerToHost } from './protocol';
+import type { ChatTurn, GroupGenerationOptions, GroupGenerationResult, HostToWorker, StopReason, WorkerModelInfo, WorkerToHost } from './protocol';
 
 export interface InferenceHostOptions {
   workerPath: string;
@@ -32,6 +32,14 @@ export interface GenerateResult {
   stats: GenerationStats;
   stopReason: StopReason;
 }
+
+export interface GenerateGroupOptions extends GroupGenerationOptions {
+  /** Stops every sequence; the answers so far come back with stopReason 'abort'. */
+  signal?: AbortSignal;
+}
+
+/** Most sequences one group may have (the KV cache holds n × (prompt + maxTokens) tokens). */
+export const maxGroupSize = 64;
 
 interface Pending {
   resolve(message: WorkerToHost): void;
@@ -184,13 +192,7 @@ export class InferenceHost {
   }
 
   async generate(turns: ChatTurn[], sampling: SamplingSettings, callbacks: GenerateCallbacks = {}): Promise<GenerateResult> {
-    if (this._status.state !== 'ready' || !this.child) {
-      if (this._status.state === 'loading' || this._status.state === 'restarting' || this._status.state === 'starting') {
-        throw new AppError('INFERENCE_UNAVAILABLE', 'The model is still loading. Try again in a moment.');
-      }
-      throw new AppError('MODEL_NOT_SELECTED', 'No model is loaded. Choose a GGUF model first.');
-    }
-    if (this.generating) throw new AppError('GENERATION_BUSY', 'Another answer is being generated. Stop it or wait for it to finish.');
+    this.ensureReady();
     const requestId = randomUUID();
     const { signal } = callbacks;
     const onAbort = () => this.child?.send({ type: 'abort', requestId } satisfies HostToWorker);
@@ -211,6 +213,45 @@ export class InferenceHost {
       this.generating = false;
       if (this.child) this.setStatus({ busy: false });
     }
+  }
+
+  /**
+   * Samples `n` answers to the same prompt in parallel, as `n` sequences of one context in the inference process
+   * (GRPO rollouts): sequence i uses seed `sampling.seed + i` (a random base seed when none is set). Nothing streams;
+   * the finished answers come back with their sampled token ids. Optionally with a LoRA adapter applied to that
+   * context only (reloaded when the file changes). One generation at a time, like `generate`.
+   */
+  async generateGroup(turns: ChatTurn[], sampling: SamplingSettings, n: number, options: GenerateGroupOptions = {}): Promise<GroupGenerationResult> {
+    if (!Number.isInteger(n) || n < 1 || n > maxGroupSize) throw new AppError('INVALID_INPUT', `A group has 1 to ${maxGroupSize} answers; got ${n}.`);
+    this.ensureReady();
+    const requestId = randomUUID();
+    const { signal, ...groupOptions } = options;
+    const onAbort = () => this.child?.send({ type: 'abort', requestId } satisfies HostToWorker);
+    this.generating = true;
+    this.setStatus({ busy: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const replyPromise = this.request({ type: 'generateGroup', requestId, turns, sampling, n, options: groupOptions });
+      if (signal?.aborted) onAbort();
+      const reply = await replyPromise;
+      if (reply.type !== 'groupDone') throw new AppError('INTERNAL', `Unexpected reply from the inference process: ${reply.type}.`);
+      return reply.result;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.generating = false;
+      if (this.child) this.setStatus({ busy: false });
+    }
+  }
+
+  /** Throws unless a model is loaded and no generation runs. */
+  private ensureReady(): void {
+    if (this._status.state !== 'ready' || !this.child) {
+      if (this._status.state === 'loading' || this._status.state === 'restarting' || this._status.state === 'starting') {
+        throw new AppError('INFERENCE_UNAVAILABLE', 'The model is still loading. Try again in a moment.');
+      }
+      throw new AppError('MODEL_NOT_SELECTED', 'No model is loaded. Choose a GGUF model first.');
+    }
+    if (this.generating) throw new AppError('GENERATION_BUSY', 'Another answer is being generated. Stop it or wait for it to finish.');
   }
 
   /**

@@ -16,9 +16,10 @@ import {
 import { AppError, serializeError } from '../../shared/errors';
 import type { GpuChoice, LoadSettings, SamplingSettings } from '../../shared/records';
 import { createPromptRenderer, type PromptRenderer } from './promptRenderer';
-import { textFlushIntervalMs, type ChatTurn, type HostToWorker, type StopReason, type WorkerToHost } from './protocol';
+import { textFlushIntervalMs, type ChatTurn, type GroupGenerationOptions, type HostToWorker, type StopReason, type WorkerToHost } from './protocol';
 import { defaultThreadCount } from './threads';
 import { classifyLoraFailure } from './loraErrors';
+import { GroupRollouts } from './GroupRollouts';
 
 // ── Messaging: the same file runs under child_process.fork and Electron's utilityProcess ──────────────────────
 interface ParentPort {
@@ -44,6 +45,8 @@ interface Loaded {
   context: LlamaContext;
   sequence: LlamaContextSequence;
   prompt: PromptRenderer;
+  /** Group generation's own context (n sequences), created on first use and kept. */
+  rollouts: GroupRollouts;
 }
 
 
@@ -84,6 +87,7 @@ async function unload(): Promise<void> {
   const current = loaded;
   loaded = null;
   if (current) {
+    await current.rollouts.dispose();
     await current.context.dispose();
     await current.model.dispose();
   }
@@ -160,7 +164,19 @@ async function load(requestId: string, modelPath: string, settings: LoadSettings
     throw await classifyLoadError(error, modelPath);
   }
   const prompt = createPromptRenderer(model);
-  loaded = { llama, model, context, sequence: context.getSequence(), prompt };
+  const rollouts = new GroupRollouts({
+    model,
+    mainContext: context,
+    threads,
+    classifyContextError: async (error, lora) => {
+      if (lora && /lora/i.test(String(error))) {
+        await new Promise((resolve) => setTimeout(resolve, 100)); // llama.cpp's reason is logged just after
+        return classifyLoraFailure(error, recentLogs.splice(0), lora.path);
+      }
+      return classifyLoadError(error, modelPath);
+    },
+  });
+  loaded = { llama, model, context, sequence: context.getSequence(), prompt, rollouts };
   post({
     type: 'loaded',
     requestId,
@@ -274,6 +290,14 @@ async function generate(requestId: string, turns: ChatTurn[], sampling: Sampling
   }
 }
 
+async function generateGroup(requestId: string, turns: ChatTurn[], sampling: SamplingSettings, n: number, options: GroupGenerationOptions, signal: AbortSignal): Promise<void> {
+  const current = loaded;
+  if (!current) throw new AppError('MODEL_NOT_SELECTED', 'No model is loaded. Choose a GGUF model first.');
+  recentLogs.length = 0;
+  const result = await current.rollouts.generate(current.prompt(turns), sampling, n, options, signal);
+  post({ type: 'groupDone', requestId, result });
+}
+
 async function embed(requestId: string, modelPath: string, texts: string[], threads: number, gpu: GpuChoice, signal: AbortSignal): Promise<void> {
   if (embedder?.path !== modelPath) {
     if (embedder) {
@@ -323,6 +347,8 @@ function handle(message: HostToWorker): void {
         return post({ type: 'unloaded', requestId: message.requestId });
       case 'generate':
         return generate(message.requestId, message.turns, message.sampling, controller.signal);
+      case 'generateGroup':
+        return generateGroup(message.requestId, message.turns, message.sampling, message.n, message.options, controller.signal);
       case 'embed':
         return embed(message.requestId, message.modelPath, message.texts, message.threads, message.gpu, controller.signal);
     }
