@@ -32,6 +32,17 @@ import {
   type EvalRunSummary,
   type EvalSetSummary,
 } from './evaluation';
+import {
+  TrainEstimateInput,
+  TrainPrepareInput,
+  TrainStartInput,
+  type TrainedAdapter,
+  type TrainEstimate,
+  type TrainJobDetail,
+  type TrainJobSummary,
+  type TrainPreview,
+  type TrainProgressEvent,
+} from './training';
 
 // ── Method descriptors ────────────────────────────────────────────────────────────────────────────────────────
 export interface CallMethod<I extends z.ZodType, O> {
@@ -139,7 +150,11 @@ export type AppEvent =
   /** An evaluation run advanced (an item finished) or changed state. */
   | EvalProgressEvent
   /** Evaluation sets or runs were added or removed. */
-  | { type: 'eval.changed' };
+  | { type: 'eval.changed' }
+  /** A fine-tuning job advanced (a step, a validation loss, a sample) or changed state. */
+  | TrainProgressEvent
+  /** Fine-tuning jobs were added or removed. */
+  | { type: 'train.changed' };
 
 export type ChatChunk =
   | { type: 'start'; conversation: ConversationSummary; userMessage: MessageRecord; assistantMessage: MessageRecord; startInReasoning: boolean }
@@ -338,6 +353,24 @@ export const api = {
   /** A run's results as JSON or CSV, for a report. */
   'eval.export': call<EvalExport>()(z.object({ runId: id, format: z.enum(['json', 'csv']) }).strict()),
   'eval.removeRun': call<{ removed: boolean }>()(z.object({ runId: id }).strict()),
+
+  /** Reads training data (a JSONL file, an evaluation run, chosen answers or inline examples), checks every example and counts its tokens with the model's chat template. */
+  'train.prepare': call<TrainPreview>()(TrainPrepareInput),
+  /** Memory and time of a job on this machine before it starts; `fits: false` with what to change. */
+  'train.estimate': call<TrainEstimate>()(TrainEstimateInput),
+  /** Prepares the data and queues an SFT job (refused with TRAIN_WONT_FIT or TRAINER_UNAVAILABLE); progress arrives as `train.progress` events. */
+  'train.start': call<TrainJobSummary>()(TrainStartInput),
+  /** Stops a job after its current step with a checkpoint; `train.resume` continues it. */
+  'train.pause': call<TrainJobSummary>()(z.object({ jobId: id }).strict()),
+  /** Continues a paused or failed job (after a crash or a restart too) from its last checkpoint. */
+  'train.resume': call<TrainJobSummary>()(z.object({ jobId: id }).strict()),
+  'train.cancel': call<TrainJobSummary>()(z.object({ jobId: id }).strict()),
+  'train.remove': call<{ removed: boolean }>()(z.object({ jobId: id }).strict()),
+  'train.jobs': call<TrainJobSummary[]>()(empty),
+  /** A job with its loss series, validation losses, checkpoints and samples. */
+  'train.job': call<TrainJobDetail>()(z.object({ jobId: id }).strict()),
+  /** Adapters of finished jobs, each with the base model it belongs to (load one with LoadSettings.lora). */
+  'train.adapters': call<TrainedAdapter[]>()(empty),
 } as const;
 
 export type Api = typeof api;

@@ -18,6 +18,7 @@ import { DocumentIndex } from '../retrieval';
 import { AsyncChannel } from '../events/EventHub';
 import { TraceService } from '../inspection/TraceService';
 import { EvaluationRepository, EvaluationService, evalTargets } from '../evaluation';
+import { TrainingRepository, TrainingService, locateTrainer, prepWorkerPathBeside } from '../training';
 import { forkInferenceProcess, type SpawnInferenceProcess } from '../inference/process';
 import { ModelService } from '../models/ModelService';
 import { ModelLibrary } from '../models/ModelLibrary';
@@ -54,6 +55,8 @@ export interface AppServicesOptions {
   secrets?: SecretStore;
   /** A remote engine API key for this process only (the CLI's DIANJIN_ENGINE_API_KEY): used as given, never saved. */
   engineApiKey?: string;
+  /** The native trainer binary. Defaults to DIANJIN_TRAINER, else the build output (`npm run build:trainer`). */
+  trainerPath?: string;
 }
 
 export interface AppServices {
@@ -66,6 +69,7 @@ export interface AppServices {
   chat: ChatService;
   documents: DocumentService;
   evaluation: EvaluationService;
+  training: TrainingService;
   events: EventHub<AppEvent>;
   dispose(): Promise<void>;
 }
@@ -120,6 +124,23 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       loadSettings: () => store.getSettings().load,
       remoteEngine: (target) => remoteEngine(target),
     }),
+  });
+
+  const training = new TrainingService({
+    repository: new TrainingRepository(store.database),
+    events,
+    dataDir: paths.dataDir,
+    prepWorkerPath: prepWorkerPathBeside(options.workerPath),
+    spawn: options.spawnInferenceProcess ?? forkInferenceProcess,
+    trainerPath: () => options.trainerPath ?? locateTrainer({ workerPath: options.workerPath }),
+    sources: {
+      evalRows: (runId) => evaluation.detail(runId).rows,
+      evalResult: (runId, itemId) => evaluation.result(runId, itemId),
+      message: (id) => store.getMessage(id),
+      conversation: (id) => store.getConversation(id),
+    },
+    registerAdapter: (adapter) => void library.addAdapter(adapter),
+    ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}),
   });
 
   if (options.modelPath) {
@@ -274,6 +295,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'eval.result': async ({ runId, itemId }) => evaluation.result(runId, itemId),
     'eval.export': async ({ runId, format }) => evaluation.export(runId, format),
     'eval.removeRun': async ({ runId }) => ({ removed: await evaluation.removeRun(runId) }),
+    'train.prepare': (input, ctx) => training.prepare(input, ctx.signal),
+    'train.estimate': (input, ctx) => training.estimate(input, ctx.signal),
+    'train.start': (input, ctx) => training.start(input, ctx.signal),
+    'train.pause': ({ jobId }) => training.pause(jobId),
+    'train.resume': async ({ jobId }) => training.resume(jobId),
+    'train.cancel': ({ jobId }) => training.cancel(jobId),
+    'train.remove': async ({ jobId }) => ({ removed: await training.remove(jobId) }),
+    'train.jobs': async () => training.list(),
+    'train.job': async ({ jobId }) => training.detail(jobId),
+    'train.adapters': async () => library.adapters(),
   };
 
   let disposed = false;
@@ -287,12 +318,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     chat: chatService,
     documents,
     evaluation,
+    training,
     events,
     async dispose() {
       if (disposed) return;
       disposed = true;
       chatService.stopAll();
       await evaluation.stopAll();
+      await training.stopAll();
       await inference.dispose();
       store.close();
     },

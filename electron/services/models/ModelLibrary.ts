@@ -8,12 +8,15 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { KnownModel, MirrorChoice } from '../../shared/models';
+import type { TrainedAdapter } from '../../shared/training';
 import { partialOf } from './downloads/DownloadManager';
 
 interface LibraryFile {
   version: 1;
   mirror: MirrorChoice;
   known: KnownModel[];
+  /** LoRA adapters trained here (fine-tuning), each with its base model; absent in files from before fine-tuning. */
+  adapters?: TrainedAdapter[];
 }
 
 export interface RemoveResult {
@@ -52,6 +55,19 @@ export class ModelLibrary {
     return entry;
   }
 
+  /** Trained adapters, newest first. */
+  adapters(): TrainedAdapter[] {
+    return [...(this.read().adapters ?? [])].sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** Records an adapter a fine-tuning job wrote (the same path again replaces the entry). */
+  addAdapter(adapter: TrainedAdapter): TrainedAdapter {
+    const data = this.read();
+    const entry = { ...adapter, path: path.resolve(adapter.path) };
+    this.write({ ...data, adapters: [...(data.adapters ?? []).filter((a) => a.path !== entry.path), entry] });
+    return entry;
+  }
+
   /** Whether removing this path deletes the file (inside the models folder, or downloaded by the app). */
   deletesFile(filePath: string): boolean {
     const resolved = path.resolve(filePath);
@@ -85,7 +101,12 @@ export class ModelLibrary {
   private read(): LibraryFile {
     try {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<LibraryFile>;
-      return { version: 1, mirror: parsed.mirror ?? 'huggingface', known: Array.isArray(parsed.known) ? parsed.known : [] };
+      return {
+        version: 1,
+        mirror: parsed.mirror ?? 'huggingface',
+        known: Array.isArray(parsed.known) ? parsed.known : [],
+        ...(Array.isArray(parsed.adapters) ? { adapters: parsed.adapters } : {}),
+      };
     } catch {
       return { version: 1, mirror: 'huggingface', known: [] };
     }
