@@ -1,0 +1,606 @@
+/**
+ * Fine-tuning jobs (SFT with LoRA): data is read and checked, tokenised with the model's own chat template in the
+ * training-prep process, estimated (memory and time; refused with what to change when it will not fit), stored and
+ * queued; one job trains at a time in the native trainer's process. Progress goes out as `train.progress` events
+ * and into the database step by step. Pause asks the trainer to checkpoint and exit (SIGTERM); resume starts it again
+ * from the last checkpoint, which is also how a crash or a killed app is recovered: at most the steps since the last
+ * checkpoint are lost. A finished adapter is registered in the model library.
+ */
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { AppEvent } from '../../shared/api';
+import { AppError, isErrorCode } from '../../shared/errors';
+import {
+  defaultSftConfig,
+  type SftConfig,
+  type SftConfigInput,
+  type TrainDataSource,
+  type TrainedAdapter,
+  type TrainEstimate,
+  type TrainEstimateInput,
+  type TrainJobDetail,
+  type TrainJobSummary,
+  type TrainLossPoint,
+  type TrainPrepareInput,
+  type TrainPreview,
+  type TrainSample,
+  type TrainStartInput,
+} from '../../shared/training';
+import type { EventHub } from '../events/EventHub';
+import type { SpawnInferenceProcess } from '../inference/process';
+import { inspectModelFile } from '../models/inspectModel';
+import { formatSftResponse, readSftSource, sftTurns, type NumberedSftItem, type SftSourceDeps } from './data';
+import { estimateTraining, readModelShape, wontFitError } from './estimate';
+import { runPrep, type PrepResult } from './prep/runPrep';
+import type { TrainingRepository, StoredJob } from './TrainingRepository';
+import { startTrainer, trainerUnavailable, type TrainerJob, type TrainerMessage, type TrainerRun } from './trainerProcess';
+
+export interface TrainingServiceOptions {
+  repository: TrainingRepository;
+  events: EventHub<AppEvent>;
+  /** Jobs keep their files under `<dataDir>/training/<job id>/`; adapters go to `<dataDir>/adapters/` by default. */
+  dataDir: string;
+  /** The built training-prep process (dist/electron/trainingPrepWorker.js) and how to start it. */
+  prepWorkerPath: string;
+  spawn: SpawnInferenceProcess;
+  /** The trainer binary, or null when it is not built. */
+  trainerPath: () => string | null;
+  sources: SftSourceDeps;
+  /** Registers a finished adapter in the model library. */
+  registerAdapter?: (adapter: TrainedAdapter) => void;
+  /** Answers generated with a checkpoint's adapter (optional; none when absent). */
+  sample?: (job: StoredJob, adapterPath: string, step: number, signal: AbortSignal) => Promise<Array<Omit<TrainSample, 'step'>>>;
+  /** Memory training may use. Defaults to the machine's total RAM. */
+  totalMemoryBytes?: number;
+  /** Threads when the job says 0: one less than the usable cores (see electron/services/inference/threads.ts). */
+  defaultThreads?: number;
+  now?: () => number;
+}
+
+interface ActiveJob {
+  jobId: string;
+  run: TrainerRun | null;
+  /** What the user asked for: the trainer's exit is read in that light. */
+  requested: 'pause' | 'cancel' | null;
+  recentStepSeconds: number[];
+  elapsedBase: number;
+  done: Promise<void>;
+}
+
+/** Examples with their prompts and responses, ready to tokenise. */
+interface PreparedData {
+  items: NumberedSftItem[];
+  errors: string[];
+  warnings: string[];
+  prompts: Array<{ turns: ReturnType<typeof sftTurns>; response: string }>;
+}
+
+export class TrainingService {
+  private readonly repo: TrainingRepository;
+  private readonly queue: string[] = [];
+  private active: ActiveJob | null = null;
+  private readonly waiters = new Map<string, Array<() => void>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: TrainingServiceOptions) {
+    this.repo = options.repository;
+    this.now = options.now ?? Date.now;
+    this.repo.pauseAbandoned();
+  }
+
+  /** The settings a job gets: the defaults with the given fields over them. */
+  static config(input?: SftConfigInput): SftConfig {
+    const config = { ...defaultSftConfig, ...Object.fromEntries(Object.entries(input ?? {}).filter(([, v]) => v !== undefined)) } as SftConfig;
+    return { ...config, targets: [...new Set(config.targets)] };
+  }
+
+  private threads(config: SftConfig): number {
+    return config.threads > 0 ? config.threads : (this.options.defaultThreads ?? Math.max(1, os.availableParallelism() - 1));
+  }
+
+  // ── Data ───────────────────────────────────────────────────────────────────────────────────────────────────
+  private async readData(source: TrainDataSource, style: SftConfig['promptStyle']): Promise<PreparedData> {
+    const parsed = await readSftSource(source, this.options.sources);
+    return { ...parsed, prompts: parsed.items.map(({ item }) => ({ turns: sftTurns(item, style), response: formatSftResponse(item) })) };
+  }
+
+  private where(source: TrainDataSource): string {
+    return source.kind === 'file' ? path.basename(source.path) : source.kind === 'evalRun' ? 'evaluation run' : source.kind === 'messages' ? 'answers' : 'examples';
+  }
+
+  /** Validates data and counts its tokens with the model's template; nothing is stored. */
+  async prepare(input: TrainPrepareInput, signal?: AbortSignal): Promise<TrainPreview> {
+    const contextLength = input.contextLength ?? defaultSftConfig.contextLength;
+    const promptStyle = input.promptStyle ?? defaultSftConfig.promptStyle;
+    const model = await inspectModelFile(input.modelPath, { contextSize: Math.min(contextLength, 4096) });
+    const data = await this.readData(input.data, promptStyle);
+    const prep = await runPrep(this.options.spawn, this.options.prepWorkerPath, { modelPath: model.path, items: data.prompts, contextLength, outputs: null }, signal);
+    return this.preview(model.path, data, prep, contextLength, promptStyle, input.previewItems ?? 20);
+  }
+
+  private preview(modelPath: string, data: PreparedData, prep: PrepResult, contextLength: number, promptStyle: SftConfig['promptStyle'], previewItems: number): TrainPreview {
+    const errors = [...data.errors];
+    let usable = 0;
+    let tokens = 0;
+    let responseTokens = 0;
+    let maxTokens = 0;
+    prep.counts.forEach((count, index) => {
+      const total = count.promptTokens + count.responseTokens;
+      maxTokens = Math.max(maxTokens, total);
+      if (total > contextLength) {
+        errors.push(`line ${data.items[index]!.line}: ${total} tokens; does not fit a ${contextLength}-token context (left out)`);
+        return;
+      }
+      usable++;
+      tokens += total;
+      responseTokens += count.responseTokens;
+    });
+    return {
+      modelPath,
+      contextLength,
+      promptStyle,
+      items: data.items.length,
+      usable,
+      tooLong: data.items.length - usable,
+      tokens,
+      responseTokens,
+      maxTokens,
+      errors,
+      warnings: data.warnings,
+      preview: data.items.slice(0, previewItems).map(({ line, item }, index) => ({
+        line,
+        question: item.question,
+        response: data.prompts[index]!.response,
+        promptTokens: prep.counts[index]!.promptTokens,
+        responseTokens: prep.counts[index]!.responseTokens,
+        fits: prep.counts[index]!.promptTokens + prep.counts[index]!.responseTokens <= contextLength,
+      })),
+    };
+  }
+
+  /** Memory and time for a job, before it starts. */
+  async estimate(input: TrainEstimateInput, signal?: AbortSignal): Promise<TrainEstimate> {
+    const config = TrainingService.config(input.config);
+    const model = await inspectModelFile(input.modelPath, { contextSize: Math.min(config.contextLength, 4096) });
+    let tokens = input.tokens ?? null;
+    if (tokens === null && input.data) tokens = (await this.prepare({ modelPath: model.path, data: input.data, contextLength: config.contextLength, promptStyle: config.promptStyle }, signal)).tokens;
+    return this.estimateFor(model.path, config, tokens);
+  }
+
+  private async estimateFor(modelPath: string, config: SftConfig, tokensPerEpoch: number | null): Promise<TrainEstimate> {
+    const shape = await readModelShape(modelPath);
+    return estimateTraining(modelPath, shape, config, {
+      tokensPerEpoch,
+      threads: this.threads(config),
+      measuredTokensPerSecond: this.repo.measuredTokensPerSecond(modelPath, config.contextLength),
+      ...(this.options.totalMemoryBytes ? { availableBytes: this.options.totalMemoryBytes } : {}),
+    });
+  }
+
+  // ── Jobs ───────────────────────────────────────────────────────────────────────────────────────────────────
+  /** Prepares the data, checks that the job fits, stores it and queues it. */
+  async start(input: TrainStartInput, signal?: AbortSignal): Promise<TrainJobSummary> {
+    if (!this.options.trainerPath()) throw trainerUnavailable();
+    const config = TrainingService.config(input.config);
+    const model = await inspectModelFile(input.modelPath, { contextSize: Math.min(config.contextLength, 4096) });
+    const data = await this.readData(input.data, config.promptStyle);
+
+    const id = randomUUID();
+    const modelName = model.name ?? path.basename(model.path, '.gguf');
+    const name = input.name ?? `${modelName} SFT ${new Date(this.now()).toISOString().slice(0, 16).replace('T', ' ')}`;
+    const jobDir = path.join(this.options.dataDir, 'training', id);
+    const outPath = path.resolve(input.out ?? path.join(this.options.dataDir, 'adapters', `${slug(name)}-${id.slice(0, 8)}.gguf`));
+    await mkdir(path.join(jobDir, 'checkpoints'), { recursive: true });
+    await mkdir(path.dirname(outPath), { recursive: true });
+    try {
+      const validationIndexes = holdOut(data.items.length, config.validationShare, config.seed);
+      const prep = await runPrep(
+        this.options.spawn,
+        this.options.prepWorkerPath,
+        {
+          modelPath: model.path,
+          items: data.prompts,
+          contextLength: config.contextLength,
+          outputs: { train: path.join(jobDir, 'train.jsonl'), validation: validationIndexes.length > 0 ? path.join(jobDir, 'validation.jsonl') : null, validationIndexes },
+        },
+        signal,
+      );
+      const preview = this.preview(model.path, data, prep, config.contextLength, config.promptStyle, 0);
+      if (prep.written.train === 0) {
+        throw new AppError('TRAIN_DATA_INVALID', `No example fits a ${config.contextLength}-token context (the longest has ${preview.maxTokens} tokens). Raise the context length or shorten the examples.`, {
+          errors: preview.errors,
+        });
+      }
+      const estimate = await this.estimateFor(model.path, config, preview.tokens);
+      if (!estimate.fits) throw wontFitError(estimate);
+      const job = this.repo.create({
+        id,
+        name,
+        modelPath: model.path,
+        modelName,
+        outPath,
+        jobDir,
+        config,
+        items: prep.written.train,
+        validationItems: prep.written.validation,
+        tokens: preview.tokens,
+        warnings: [...preview.errors, ...preview.warnings],
+      });
+      this.options.events.emit({ type: 'train.changed' });
+      this.enqueue(job.id);
+      return this.summary(job.id);
+    } catch (error) {
+      await rm(jobDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Continues a paused or failed job from its last checkpoint. */
+  resume(jobId: string): TrainJobSummary {
+    const job = this.repo.get(jobId);
+    if (job.status === 'running' || job.status === 'queued') throw new AppError('TRAIN_JOB_ACTIVE', 'This training job is already running or waiting its turn.', { jobId });
+    if (job.status === 'complete') throw new AppError('INVALID_INPUT', 'This training job is complete; start a new one to train further.', { jobId });
+    if (job.status === 'cancelled') throw new AppError('INVALID_INPUT', 'This training job was cancelled; start a new one.', { jobId });
+    if (!this.options.trainerPath()) throw trainerUnavailable();
+    this.repo.update(jobId, { status: 'queued', error: null });
+    this.enqueue(jobId);
+    return this.summary(jobId);
+  }
+
+  /** Stops a job after its current step: the trainer writes a checkpoint, and `resume` continues from it. */
+  async pause(jobId: string): Promise<TrainJobSummary> {
+    return this.halt(jobId, 'pause');
+  }
+
+  /** Stops a job for good (at once, no checkpoint); its files stay until it is removed. */
+  async cancel(jobId: string): Promise<TrainJobSummary> {
+    return this.halt(jobId, 'cancel');
+  }
+
+  private async halt(jobId: string, what: 'pause' | 'cancel'): Promise<TrainJobSummary> {
+    const job = this.repo.get(jobId);
+    const status = what === 'pause' ? 'paused' : 'cancelled';
+    const queued = this.queue.indexOf(jobId);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.repo.update(jobId, { status, ownerPid: null });
+      this.settle(jobId);
+    } else if (this.active?.jobId === jobId) {
+      this.active.requested = what;
+      if (what === 'pause') this.active.run?.stop();
+      else this.active.run?.kill();
+      await this.active.done;
+    } else if (job.status === 'running' || job.status === 'queued' || (what === 'cancel' && job.status === 'paused') || (what === 'cancel' && job.status === 'failed')) {
+      this.repo.update(jobId, { status, ownerPid: null });
+    }
+    this.emitProgress(jobId, {});
+    return this.summary(jobId);
+  }
+
+  async remove(jobId: string): Promise<boolean> {
+    const job = this.repo.get(jobId);
+    if (this.active?.jobId === jobId || this.queue.includes(jobId)) await this.cancel(jobId);
+    const removed = this.repo.remove(jobId);
+    await rm(job.jobDir, { recursive: true, force: true });
+    this.options.events.emit({ type: 'train.changed' });
+    return removed;
+  }
+
+  list(): TrainJobSummary[] {
+    return this.repo.list().map((job) => this.toSummary(job));
+  }
+
+  summary(jobId: string): TrainJobSummary {
+    return this.toSummary(this.repo.get(jobId));
+  }
+
+  detail(jobId: string): TrainJobDetail {
+    const job = this.repo.get(jobId);
+    return {
+      ...this.toSummary(job),
+      loss: this.repo.points(jobId),
+      validation: this.repo.validation(jobId),
+      checkpoints: this.repo.checkpoints(jobId),
+      samples: this.repo.samples(jobId),
+      warnings: job.warnings,
+      checkpointDir: path.join(job.jobDir, 'checkpoints'),
+    };
+  }
+
+  /** Finished adapters, newest first. */
+  adapters(): TrainedAdapter[] {
+    return this.repo
+      .list()
+      .filter((job) => job.status === 'complete')
+      .map((job) => ({ path: job.outPath, baseModelPath: job.modelPath, jobId: job.id, name: job.name, createdAt: job.updatedAt }));
+  }
+
+  /** Resolves when the job stops (complete, paused, failed or cancelled). */
+  whenSettled(jobId: string): Promise<TrainJobSummary> {
+    const status = this.repo.get(jobId).status;
+    if (status !== 'running' && status !== 'queued') return Promise.resolve(this.summary(jobId));
+    return new Promise((resolve) => {
+      const list = this.waiters.get(jobId) ?? [];
+      list.push(() => resolve(this.summary(jobId)));
+      this.waiters.set(jobId, list);
+    });
+  }
+
+  /** Pauses everything (the app is closing): the running job checkpoints and stops; queued ones wait for resume. */
+  async stopAll(): Promise<void> {
+    for (const jobId of this.queue.splice(0)) {
+      this.repo.update(jobId, { status: 'paused', ownerPid: null });
+      this.settle(jobId);
+    }
+    if (this.active) {
+      const active = this.active;
+      active.requested = 'pause';
+      active.run?.stop();
+      // A step of a large model can take minutes: wait a while for the checkpoint, then end it (resume repeats the steps since the last one).
+      const timer = setTimeout(() => active.run?.kill(), 30_000);
+      await active.done;
+      clearTimeout(timer);
+    }
+  }
+
+  // ── Running ────────────────────────────────────────────────────────────────────────────────────────────────
+  private enqueue(jobId: string): void {
+    this.repo.update(jobId, { ownerPid: process.pid });
+    this.queue.push(jobId);
+    this.emitProgress(jobId, {});
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.active) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    const job = this.repo.get(next);
+    const active: ActiveJob = { jobId: next, run: null, requested: null, recentStepSeconds: [], elapsedBase: job.elapsedSeconds, done: Promise.resolve() };
+    this.active = active;
+    active.done = this.execute(active)
+      .catch((error: unknown) => {
+        const e = error instanceof AppError ? error : new AppError('TRAIN_FAILED', error instanceof Error ? error.message : String(error));
+        this.repo.update(next, { status: 'failed', ownerPid: null, error: { code: e.code, message: e.message } });
+      })
+      .finally(() => {
+        this.active = null;
+        this.emitProgress(next, {});
+        this.settle(next);
+        this.pump();
+      });
+  }
+
+  private async execute(active: ActiveJob): Promise<void> {
+    const job = this.repo.get(active.jobId);
+    const binary = this.options.trainerPath();
+    if (!binary) throw trainerUnavailable();
+    const checkpointDir = path.join(job.jobDir, 'checkpoints');
+    const resume = job.checkpointStep !== null || job.step > 0;
+    const config = job.config;
+    const trainerJob: TrainerJob = {
+      model: job.modelPath,
+      data: path.join(job.jobDir, 'train.jsonl'),
+      ...(job.validationItems > 0 ? { validation: path.join(job.jobDir, 'validation.jsonl') } : {}),
+      out: job.outPath,
+      checkpointDir,
+      rank: config.rank,
+      alpha: config.alpha,
+      targets: config.targets,
+      lr: config.lr,
+      lrSchedule: config.lrSchedule,
+      warmupSteps: config.warmupSteps,
+      weightDecay: config.weightDecay,
+      epochs: config.epochs,
+      ...(config.steps > 0 ? { steps: config.steps } : {}),
+      contextLength: config.contextLength,
+      gradAccumulation: config.gradAccumulation,
+      seed: config.seed,
+      threads: this.threads(config),
+      checkpointEvery: config.checkpointEvery,
+      resume,
+      gpu: config.gpu,
+    };
+    const jobFile = path.join(job.jobDir, 'job.json');
+    let checkpointEvery = config.checkpointEvery;
+    let lastError: string | null = null;
+    let done = false;
+    let stopped = false;
+    const sampling = new AbortController();
+    let samplingChain: Promise<void> = Promise.resolve();
+
+    const onMessage = (message: TrainerMessage) => {
+      switch (message.type) {
+        case 'start': {
+          // Steps after the checkpoint it resumed from are repeated: drop them from the series.
+          this.repo.truncateAfter(job.id, message.resumedFromStep);
+          this.repo.update(job.id, { totalSteps: message.totalSteps, step: message.resumedFromStep, backend: message.backend });
+          this.emitProgress(job.id, {});
+          break;
+        }
+        case 'step': {
+          const point: TrainLossPoint = {
+            step: message.step,
+            epoch: message.epoch,
+            loss: message.loss,
+            tokens: message.tokens,
+            tokensPerSecond: message.tokensPerSecond,
+            peakMemoryBytes: message.peakMemoryBytes,
+            lr: message.lr,
+            elapsedSeconds: active.elapsedBase + message.elapsedSeconds,
+          };
+          this.repo.addPoint(job.id, point);
+          this.repo.update(job.id, { step: message.step, totalSteps: message.totalSteps, elapsedSeconds: point.elapsedSeconds });
+          active.recentStepSeconds.push(message.stepSeconds);
+          if (active.recentStepSeconds.length > 20) active.recentStepSeconds.shift();
+          this.emitProgress(job.id, { point });
+          break;
+        }
+        case 'validation': {
+          const validation = { step: message.step, loss: message.loss };
+          this.repo.addValidation(job.id, validation);
+          this.emitProgress(job.id, { validation });
+          break;
+        }
+        case 'checkpoint': {
+          this.repo.update(job.id, { checkpointStep: message.step });
+          // Keep a copy of the adapter at this step (the trainer overwrites its own at the next checkpoint).
+          const copy = path.join(checkpointDir, `adapter-step-${message.step}.gguf`);
+          samplingChain = samplingChain
+            .then(() => copyFile(message.adapter, copy))
+            .then(async () => {
+              this.repo.addCheckpoint(job.id, { step: message.step, adapterPath: copy, createdAt: this.now() });
+              if (!this.options.sample || sampling.signal.aborted) return;
+              const samples = await this.options.sample(this.repo.get(job.id), copy, message.step, sampling.signal);
+              samples.forEach((s, seq) => {
+                const sample = { ...s, step: message.step };
+                this.repo.addSample(job.id, seq, sample);
+                this.emitProgress(job.id, { sample });
+              });
+            })
+            .catch(() => undefined);
+          break;
+        }
+        case 'stopped':
+          stopped = true;
+          break;
+        case 'done':
+          done = true;
+          break;
+        case 'error':
+          lastError = message.message;
+          break;
+      }
+    };
+
+    // About ten checkpoints per job unless asked otherwise; the trainer also checkpoints at each epoch's end.
+    if (checkpointEvery === 0) {
+      const stepsGuess = config.steps > 0 ? config.steps : Math.max(1, Math.ceil((job.tokens * config.epochs) / (config.contextLength * 0.85 * config.gradAccumulation)));
+      checkpointEvery = Math.max(1, Math.round(stepsGuess / 10));
+      trainerJob.checkpointEvery = checkpointEvery;
+    }
+    await writeFile(jobFile, JSON.stringify(trainerJob, null, 2));
+    this.repo.update(job.id, { status: 'running', error: null, ownerPid: process.pid });
+    this.emitProgress(job.id, {});
+    if (active.requested) return this.finishRequested(active);
+
+    const run = startTrainer(binary, jobFile, onMessage);
+    active.run = run;
+    const exit = await run.exited;
+    sampling.abort();
+    await samplingChain;
+
+    if (done) {
+      this.repo.update(job.id, { status: 'complete', ownerPid: null, error: null });
+      this.options.registerAdapter?.({ path: job.outPath, baseModelPath: job.modelPath, jobId: job.id, name: job.name, createdAt: this.now() });
+      return;
+    }
+    if (active.requested === 'cancel') {
+      this.repo.update(job.id, { status: 'cancelled', ownerPid: null });
+      return;
+    }
+    if (stopped || (active.requested === 'pause' && exit.code === 0)) {
+      this.repo.update(job.id, { status: 'paused', ownerPid: null });
+      return;
+    }
+    const how = exit.signal ? `was ended by ${exit.signal}` : `exited with code ${exit.code}`;
+    const reason = lastError ?? lastLine(exit.stderr) ?? `The trainer ${how}.`;
+    const resumable = this.repo.get(job.id).checkpointStep;
+    throw new AppError('TRAIN_FAILED', `${reason}${resumable !== null ? ` Resume continues from step ${resumable}.` : ''}`, { exitCode: exit.code, signal: exit.signal });
+  }
+
+  private finishRequested(active: ActiveJob): void {
+    this.repo.update(active.jobId, { status: active.requested === 'cancel' ? 'cancelled' : 'paused', ownerPid: null });
+  }
+
+  private settle(jobId: string): void {
+    const list = this.waiters.get(jobId);
+    if (!list) return;
+    this.waiters.delete(jobId);
+    for (const resolve of list) resolve();
+  }
+
+  private emitProgress(jobId: string, extra: { point?: TrainLossPoint; validation?: { step: number; loss: number }; sample?: TrainSample }): void {
+    let job: TrainJobSummary;
+    try {
+      job = this.summary(jobId);
+    } catch {
+      return;
+    }
+    this.options.events.emit({ type: 'train.progress', job, point: extra.point ?? null, validation: extra.validation ?? null, sample: extra.sample ?? null });
+  }
+
+  private toSummary(job: StoredJob): TrainJobSummary {
+    const points = this.repo.points(job.id);
+    const validation = this.repo.validation(job.id);
+    const last = points.at(-1);
+    const active = this.active?.jobId === job.id ? this.active : null;
+    const recent = active?.recentStepSeconds ?? [];
+    const etaSeconds =
+      job.status === 'running' && job.totalSteps !== null && recent.length > 0 ? ((job.totalSteps - job.step) * recent.reduce((a, b) => a + b, 0)) / recent.length : null;
+    const peak = points.reduce((max, p) => Math.max(max, p.peakMemoryBytes), 0);
+    return {
+      id: job.id,
+      name: job.name,
+      kind: job.kind,
+      status: job.status,
+      modelPath: job.modelPath,
+      modelName: job.modelName,
+      outPath: job.outPath,
+      config: job.config,
+      items: job.items,
+      validationItems: job.validationItems,
+      tokens: job.tokens,
+      step: job.step,
+      totalSteps: job.totalSteps,
+      firstLoss: points[0]?.loss ?? null,
+      lastLoss: last?.loss ?? null,
+      lastValidationLoss: validation.at(-1)?.loss ?? null,
+      tokensPerSecond: last?.tokensPerSecond ?? null,
+      peakMemoryBytes: peak > 0 ? peak : null,
+      etaSeconds,
+      elapsedSeconds: job.elapsedSeconds,
+      checkpointStep: job.checkpointStep,
+      backend: job.backend,
+      error: job.error ? { code: isErrorCode(job.error.code) ? job.error.code : 'TRAIN_FAILED', message: job.error.message } : null,
+      createdAt: job.createdAt,
+      updatedAt: job.updatedAt,
+    };
+  }
+}
+
+function lastLine(text: string): string | null {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.at(-1) ?? null;
+}
+
+/** Indexes of the examples held out for validation: a seeded share, only when there are at least 20 examples. */
+export function holdOut(count: number, share: number, seed: number): number[] {
+  if (count < 20 || share <= 0) return [];
+  const n = Math.min(Math.max(1, Math.round(count * share)), 500);
+  let state = (seed * 2654435761) >>> 0 || 1;
+  const random = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [indexes[i], indexes[j]] = [indexes[j]!, indexes[i]!];
+  }
+  return indexes.slice(0, n).sort((a, b) => a - b);
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9\u4e00-\u9fff]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'adapter'
+  );
+}
