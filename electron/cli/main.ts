@@ -11,6 +11,7 @@ import { runDocsAdd, runDocsEmbed, runDocsList, runDocsRemove, runDocsSearch } f
 import { runModelsDownload, runModelsImport, runModelsInspect, runModelsList, runModelsRemove } from './models';
 import { runEvalExport, runEvalImport, runEvalList, runEvalResume, runEvalRun, runEvalScore, runEvalSets, runEvalShow } from './eval';
 import { packageVersion } from './runtime';
+import { runTrainExport } from './trainExport';
 
 function intArg(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -243,6 +244,22 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print the set as one JSON object')
     .action(async (file: string, opts) => {
       process.exitCode = await runEvalImport(file, opts);
+    });
+
+  // `dianjin train …`: each trainer registers its own subcommand on the one group (found or created here).
+  const trainGroup = () =>
+    program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('Fine-tuning: train LoRA adapters (SFT, GRPO) and export jobs for GPU clusters.');
+  trainGroup()
+    .command('export')
+    .description('Write a job folder for a GPU cluster: verl (GRPO: JSONL with question, answer, task) or LLaMA-Factory (SFT: JSONL with question, reasoning, answer).')
+    .addOption(new Option('--format <format>', 'the trainer').choices(['verl', 'llamafactory']).makeOptionMandatory())
+    .requiredOption('--data <file>', 'training data, JSONL')
+    .requiredOption('--out <dir>', 'the job folder to write (must be empty unless --force)')
+    .option('--model <name-or-path>', 'base model on the cluster, a Hugging Face id or folder (default Qwen/Qwen2.5-7B-Instruct)')
+    .option('--force', "write into a folder that has files (the job's files are replaced, others kept)")
+    .option('--json', 'print {format, out, files, items, validationItems, errors, warnings} as one JSON object')
+    .action(async (opts) => {
+      process.exitCode = await runTrainExport(opts);
     });
 
   const trace = program.command('trace').description('Check reasoning traces (arithmetic, sources, answer consistency).');
