@@ -10,6 +10,7 @@ import { runTraceCheck } from './trace';
 import { runDocsAdd, runDocsEmbed, runDocsList, runDocsRemove, runDocsSearch } from './docs';
 import { runModelsDownload, runModelsImport, runModelsInspect, runModelsList, runModelsRemove } from './models';
 import { runEvalExport, runEvalImport, runEvalList, runEvalResume, runEvalRun, runEvalScore, runEvalSets, runEvalShow } from './eval';
+import { runTrainEstimate, runTrainList, runTrainPrepare, runTrainResume, runTrainShow, runTrainSft } from './train';
 import { packageVersion } from './runtime';
 import { runTrainExport } from './trainExport';
 
@@ -260,6 +261,67 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print {format, out, files, items, validationItems, errors, warnings} as one JSON object')
     .action(async (opts) => {
       process.exitCode = await runTrainExport(opts);
+    });
+
+  const trainCmd = program.command('train').description('Fine-tuning: LoRA adapters trained on a GGUF base model (SFT in DianJin-R1\'s format), offline.');
+  const trainOptions = (command: Command) =>
+    command
+      .requiredOption('-m, --model <path>', 'base GGUF model (F16 or quantized; kept frozen)')
+      .requiredOption('--data <file>', 'JSONL with question, reasoning, answer (optional context)')
+      .option('--rank <r>', 'LoRA rank (default 8)', intArg('--rank', 1, 512))
+      .option('--alpha <a>', 'LoRA alpha (default 16)', floatArg('--alpha', 0.001, 100000))
+      .option('--epochs <e>', 'passes over the data (default 2)', intArg('--epochs', 1, 1000))
+      .option('--steps <n>', 'optimizer steps in all, instead of --epochs', intArg('--steps', 1, 10_000_000))
+      .option('--lr <x>', 'learning rate (default 1e-4)', floatArg('--lr', 1e-12, 1))
+      .option('--ctx <n>', 'context length in tokens (default 2048); longer examples are left out', intArg('--ctx', 32, 131072))
+      .option('--threads <n>', 'CPU threads (0 = automatic)', intArg('--threads', 0, 256))
+      .option('--seed <n>', 'seed for the adapter and the data order', intArg('--seed', 0, 2 ** 31 - 1))
+      .addOption(new Option('--prompt <style>', 'question side: evaluation\'s DianJin-R1 prompt, or the bare question as the chat asks it').choices(['dianjin', 'chat']));
+  trainOptions(trainCmd.command('sft').description('Train a LoRA adapter with SFT; progress on stderr; Ctrl-C pauses (`train resume` continues).'))
+    .option('-o, --out <file>', 'where to write the adapter GGUF (default: <data folder>/adapters/)')
+    .option('--name <text>', 'name of the job')
+    .option('--json', 'print {loss, out, …} as one JSON object on the last line')
+    .action(async (opts) => {
+      process.exitCode = await runTrainSft(opts);
+    });
+  trainOptions(trainCmd.command('estimate').description('Memory and time of a job on this machine, and what to change when it does not fit.'))
+    .option('--json', 'print the estimate as one JSON object')
+    .action(async (opts) => {
+      process.exitCode = await runTrainEstimate(opts);
+    });
+  trainCmd
+    .command('prepare')
+    .description('Check training data: line-numbered problems, token counts with the model\'s chat template, examples too long for the context.')
+    .requiredOption('-m, --model <path>', 'base GGUF model (its vocabulary and chat template)')
+    .requiredOption('--data <file>', 'JSONL with question, reasoning, answer (optional context)')
+    .option('--ctx <n>', 'context length in tokens (default 2048)', intArg('--ctx', 32, 131072))
+    .addOption(new Option('--prompt <style>', 'question side').choices(['dianjin', 'chat']))
+    .option('--json', 'print the preview as one JSON object')
+    .action(async (opts) => {
+      process.exitCode = await runTrainPrepare(opts);
+    });
+  trainCmd
+    .command('resume')
+    .description('Continue a paused or failed job from its last checkpoint.')
+    .argument('<job-id>', 'the job (see `dianjin train list`)')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (jobId: string, opts) => {
+      process.exitCode = await runTrainResume(jobId, opts);
+    });
+  trainCmd
+    .command('list')
+    .description('List training jobs (from the app and the CLI).')
+    .option('--json', 'print {jobs} as one JSON object')
+    .action(async (opts) => {
+      process.exitCode = await runTrainList(opts);
+    });
+  trainCmd
+    .command('show')
+    .description("Show a job's state and loss series.")
+    .argument('<job-id>', 'the job')
+    .option('--json', 'print the job as one JSON object')
+    .action(async (jobId: string, opts) => {
+      process.exitCode = await runTrainShow(jobId, opts);
     });
 
   const trace = program.command('trace').description('Check reasoning traces (arithmetic, sources, answer consistency).');
