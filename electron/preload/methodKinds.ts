@@ -70,4 +70,5 @@ export const methodKinds: MethodKinds = {
   'train.jobs': 'call',
   'train.job': 'call',
   'train.adapters': 'call',
+  'train.export': 'call',
 };

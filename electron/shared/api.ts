@@ -19,6 +19,7 @@ import {
   type MessageRecord,
 } from './records';
 import type { SerializedError } from './errors';
+import { TrainExportRequest, type TrainExportResult } from './trainExport';
 import { TraceInput, type TraceCheckResult, type TraceComparison } from './inspection';
 import type { DocumentPageView, DocumentSummary, IngestBatchResult, IngestProgress, SearchResult } from './documents';
 import type { CatalogEntryWithFit, DownloadJob, DownloadProgress, DownloadResult, MirrorChoice } from './models';
@@ -371,6 +372,8 @@ export const api = {
   'train.job': call<TrainJobDetail>()(z.object({ jobId: id }).strict()),
   /** Adapters of finished jobs, each with the base model it belongs to (load one with LoadSettings.lora). */
   'train.adapters': call<TrainedAdapter[]>()(empty),
+  /** Writes a job folder for a GPU cluster: verl (GRPO) or LLaMA-Factory (SFT), DianJin-R1's settings, DianJin-R1's reward. */
+  'train.export': call<TrainExportResult>()(TrainExportRequest),
 } as const;
 
 export type Api = typeof api;

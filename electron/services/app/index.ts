@@ -19,6 +19,7 @@ import { AsyncChannel } from '../events/EventHub';
 import { TraceService } from '../inspection/TraceService';
 import { EvaluationRepository, EvaluationService, evalTargets } from '../evaluation';
 import { TrainingRepository, TrainingService, locateTrainer, prepWorkerPathBeside } from '../training';
+import { exportTrainingJob } from '../training/export';
 import { forkInferenceProcess, type SpawnInferenceProcess } from '../inference/process';
 import { ModelService } from '../models/ModelService';
 import { ModelLibrary } from '../models/ModelLibrary';
@@ -305,6 +306,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'train.jobs': async () => training.list(),
     'train.job': async ({ jobId }) => training.detail(jobId),
     'train.adapters': async () => library.adapters(),
+    'train.export': ({ format, dataPath, outDir, model, force }) => exportTrainingJob(format, { path: dataPath }, outDir, { ...(model ? { model } : {}), force }),
   };
 
   let disposed = false;
