@@ -1,7 +1,8 @@
 /**
  * Smoke tests of the native LoRA trainer (dianjin-trainer, built by `npm run build:trainer`) on the tiny qwen2 test
- * model: bad input, gradients against finite differences, SFT that makes node-llama-cpp reproduce a training answer,
- * and resuming after SIGKILL / stopping on SIGTERM. Skipped when the binary is not built (CI wires the build in).
+ * model: bad input, gradients against finite differences (also of GRPO's advantage-weighted objective), SFT that makes
+ * node-llama-cpp reproduce a training answer, resuming after SIGKILL / stopping on SIGTERM, and the GRPO session
+ * (logprobs, advantage-weighted steps, checkpoints, errors). Skipped when the binary is not built (CI wires the build in).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,6 +49,67 @@ function only(run: Run, type: string): Message {
   return message;
 }
 const steps = (run: Run) => ofType(run, 'step') as Array<Message & { step: number; loss: number }>;
+
+type Logprobs = { type: 'logprobs'; index: number; tokens: number[]; sum: number };
+/** A running `dianjin-trainer session`: `send` writes one command line and resolves with the lines that answer it. */
+type Session = {
+  start: Message;
+  send(command: object | string): Promise<Message[]>;
+  logprobs(data: string, adapter?: 'current' | 'reference'): Promise<Logprobs[]>;
+  /** The lines left until the process exits (after closing stdin or a signal), and its exit status. */
+  rest(): Promise<{ code: number | null; messages: Message[] }>;
+  child: ChildProcess;
+  closed: Promise<number | null>;
+};
+const answerEnds = new Set(['step', 'saved', 'checkpoint', 'error', 'exit', 'done', 'stopped']);
+
+async function startSession(job: object, dir: string): Promise<Session> {
+  const jobPath = path.join(dir, `job-session-${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(jobPath, JSON.stringify(job));
+  const child = spawn(binary, ['session', '--config', jobPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stderr!.resume();
+  const queue: Message[] = [];
+  let wake: (() => void) | undefined;
+  let ended = false;
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    queue.push(JSON.parse(line) as Message);
+    wake?.();
+  });
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => {
+    ended = true;
+    wake?.();
+    resolve(code);
+  }));
+  const next = async (): Promise<Message> => {
+    while (queue.length === 0) {
+      if (ended) throw new Error('the session exited without answering');
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    return queue.shift()!;
+  };
+  const start = await next();
+  const send = async (command: object | string) => {
+    child.stdin!.write(`${typeof command === 'string' ? command : JSON.stringify(command)}\n`);
+    const answer: Message[] = [];
+    for (;;) {
+      const message = await next();
+      answer.push(message);
+      if (answerEnds.has(message.type)) return answer;
+    }
+  };
+  const logprobs = async (data: string, adapter: 'current' | 'reference' = 'current') => {
+    const answer = await send({ cmd: 'logprobs', data, adapter });
+    expect(answer.at(-1)).toMatchObject({ type: 'done', cmd: 'logprobs' });
+    return answer.filter((m) => m.type === 'logprobs') as unknown as Logprobs[];
+  };
+  const rest = async () => {
+    const code = await closed;
+    return { code, messages: queue.splice(0) };
+  };
+  return { start, send, logprobs, rest, child, closed };
+}
+
+const jsonl = (lines: object[]) => `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
 
 describe.skipIf(!built)(built ? 'dianjin-trainer' : 'dianjin-trainer (skipped: run `npm run build:trainer` to build the binary)', () => {
   let dir: string;
@@ -192,4 +254,161 @@ describe.skipIf(!built)(built ? 'dianjin-trainer' : 'dianjin-trainer (skipped: r
     expect(stop).toMatchObject({ checkpoint: path.join(dir, 'stopped', 'checkpoint.gguf') });
     expect((await stat(stop.checkpoint as string)).size).toBeGreaterThan(0);
   }, 300_000);
+  it('proves the GRPO loss: backward gradients equal finite differences of -Σ w_t·log p_t with negative weights', async () => {
+    // Per-token weights as GRPO's TypeScript side makes them: w_t = A − β·(1 − exp(ref_t − logp_t)), with advantages
+    // of both signs and arbitrary log-ratios; the prompt weighs 0.
+    const advantages = [1.2, -0.7, -1.5];
+    const data = path.join(dir, 'grpo-gradcheck.jsonl');
+    await writeFile(data, jsonl(items().map((item, i) => ({
+      tokens: [...item.prompt, ...item.response],
+      weights: [...item.prompt.map(() => 0), ...item.response.map((_, t) => advantages[i]! - 0.001 * (1 - Math.exp(0.5 * Math.sin(3 * t + i))))],
+    }))));
+    const run = await runTrainer('gradcheck', {
+      model: defaultTestModelPath, data, contextLength: 192, rank: 4, threads: 2, lossNormalization: 'none',
+      gradcheck: { samples: 16, epsilon: 0.01 },
+    }, dir);
+    const result = only(run, 'gradcheck') as unknown as {
+      loss: number; objective: number; negativeWeights: number; positiveWeights: number; maxRelError: number;
+      maxObjectiveRelError: number; cosine: number; checks: Array<{ backward: number; objectiveNumeric: number }>;
+    };
+    console.log(`GRPO gradcheck: objective ${result.objective.toFixed(4)}, ${result.positiveWeights} positive / ${result.negativeWeights} negative weights, max relative error ${result.maxObjectiveRelError.toExponential(2)}`);
+    expect(result.negativeWeights).toBeGreaterThan(10);
+    expect(result.positiveWeights).toBeGreaterThan(5);
+    expect(result.loss).toBeCloseTo(-result.objective, 3);
+    // Mixed-sign weights cancel, so some sampled gradients are ~1000x smaller than the largest; central differences of
+    // an F32 forward have an absolute noise floor, hence 3% relative or 1e-4 of the largest sampled gradient.
+    const largest = Math.max(...result.checks.map((c) => Math.abs(c.backward)));
+    for (const check of result.checks) {
+      expect(Math.abs(check.backward - check.objectiveNumeric)).toBeLessThan(0.03 * Math.max(Math.abs(check.backward), Math.abs(check.objectiveNumeric)) + 1e-4 * largest);
+    }
+    expect(result.cosine).toBeGreaterThan(0.9999);
+    expect(largest).toBeGreaterThan(0.1);
+  }, 120_000);
+
+  it('GRPO session: logprobs, advantage-weighted steps move them the right way, checkpoint/resume, save loads in node-llama-cpp', async () => {
+    // The starting adapter (as an SFT stage would leave it): the reference of the KL term.
+    const set = items();
+    const sftData = path.join(dir, 'session-sft.jsonl');
+    await writeFile(sftData, `${set.map((item) => item.line).join('\n')}\n`);
+    const sftAdapter = path.join(dir, 'session-sft.gguf');
+    const sft = await runTrainer('train', { model: trainable, data: sftData, out: sftAdapter, contextLength: 64, rank: 8, lr: 0.003, steps: 10, threads: 2, seed: 5 }, dir);
+    expect(sft.code).toBe(0);
+
+    // One group: the same prompt, four answers, fixed advantages (two rewarded, two not).
+    const prompt = set[0]!.prompt;
+    const answers = [set[0]!.response, set[1]!.response, set[2]!.response, model.tokenize('随便\n</think>\n<answer>\\boxed{0}</answer><|im_end|>', true)];
+    const advantages = [1, -1, 1, -1];
+    const beta = 0.001;
+    const mask = (answer: Token[]) => [...prompt.map(() => 0), ...answer.map(() => 1)];
+    const group = path.join(dir, 'group.jsonl');
+    await writeFile(group, jsonl(answers.map((answer) => ({ tokens: [...prompt, ...answer], weights: mask(answer) }))));
+    const job = { model: trainable, initAdapter: sftAdapter, contextLength: 64, lr: 0.003, threads: 2 };
+
+    const started = Date.now();
+    const session = await startSession(job, dir);
+    const startMs = Date.now() - started;
+    expect(session.start).toMatchObject({ type: 'start', mode: 'session', reference: 'initAdapter', rank: 8, resumedFromStep: 0 });
+    const reference = await session.logprobs(group, 'reference');
+    const initial = await session.logprobs(group);
+    expect(initial.map((l) => l.index)).toEqual([0, 1, 2, 3]);
+    for (const [i, l] of initial.entries()) {
+      expect(l.tokens).toHaveLength(prompt.length + answers[i]!.length);
+      expect(l.tokens.slice(0, prompt.length).every((v) => v === 0)).toBe(true);
+      expect(l.tokens.slice(prompt.length).every((v) => v < 0)).toBe(true);
+      expect(l.sum).toBeCloseTo(l.tokens.reduce((a, b) => a + b, 0), 6);
+      l.tokens.forEach((v, t) => expect(v).toBeCloseTo(reference[i]!.tokens[t]!, 6)); // current = reference at the start
+    }
+
+    // Three GRPO updates; the second has half the group (another micro-batch count: ggml-opt is rebuilt, AdamW carries on).
+    const stepFiles: string[] = [];
+    const stepTimes: number[] = [];
+    let current = initial;
+    for (let k = 0; k < 3; k++) {
+      const members = k === 1 ? [0, 1] : [0, 1, 2, 3];
+      const file = path.join(dir, `grpo-step-${k + 1}.jsonl`);
+      await writeFile(file, jsonl(members.map((i) => ({
+        tokens: [...prompt, ...answers[i]!],
+        weights: current[i]!.tokens.map((logp, t) => (t < prompt.length ? 0 : advantages[i]! - beta * (1 - Math.exp(reference[i]!.tokens[t]! - logp)))),
+      }))));
+      stepFiles.push(file);
+      const [step] = await session.send({ cmd: 'step', data: file });
+      expect(step).toMatchObject({ type: 'step', step: k + 1, sequences: members.length, microBatches: members.length });
+      expect(Number.isFinite(step!.loss)).toBe(true);
+      stepTimes.push(step!.stepSeconds as number);
+      if (k === 1) {
+        const [saved] = await session.send({ cmd: 'checkpoint', dir: path.join(dir, 'grpo-checkpoint') });
+        expect(saved).toMatchObject({ type: 'checkpoint', step: 2 });
+      }
+      current = await session.logprobs(group);
+    }
+    const moved = current.map((l, i) => l.sum - initial[i]!.sum);
+    console.log(`GRPO session: start ${startMs} ms (trainer's own ${(session.start.startSeconds as number).toFixed(3)} s), step ${stepTimes.map((s) => s.toFixed(3)).join(' / ')} s, sequence log-prob change ${moved.map((m) => m.toFixed(2)).join(', ')}`);
+    moved.forEach((m, i) => (advantages[i]! > 0 ? expect(m).toBeGreaterThan(0.5) : expect(m).toBeLessThan(-0.5)));
+    (await session.logprobs(group, 'reference')).forEach((l, i) => expect(l.sum).toBeCloseTo(reference[i]!.sum, 6));
+
+    const out = path.join(dir, 'grpo-adapter.gguf');
+    expect(await session.send({ cmd: 'save', out })).toEqual([{ type: 'saved', path: out, step: 3 }]);
+    expect(await session.send({ cmd: 'quit' })).toEqual([{ type: 'exit', reason: 'quit', step: 3 }]);
+    expect(await session.closed).toBe(0);
+
+    // The same updates with every step in one micro-batch (no accumulation, one optimizer) land on the same adapter.
+    const wide = await startSession({ ...job, contextLength: 256 }, dir);
+    for (const file of stepFiles) expect((await wide.send({ cmd: 'step', data: file }))[0]).toMatchObject({ type: 'step', microBatches: 1 });
+    (await wide.logprobs(group)).forEach((l, i) => expect(l.sum).toBeCloseTo(current[i]!.sum, 2));
+    await wide.send({ cmd: 'quit' });
+
+    // Resuming from the checkpoint after step 2 (adapter, AdamW moments, step count; the reference stays the SFT
+    // adapter) and taking step 3 again gives the same result.
+    const resumed = await startSession({ ...job, checkpointDir: path.join(dir, 'grpo-checkpoint'), resume: true }, dir);
+    expect(resumed.start).toMatchObject({ resumedFromStep: 2, reference: 'initAdapter' });
+    expect((await resumed.send({ cmd: 'step', data: stepFiles[2]! }))[0]).toMatchObject({ type: 'step', step: 3 });
+    (await resumed.logprobs(group)).forEach((l, i) => expect(l.sum).toBeCloseTo(current[i]!.sum, 3));
+    (await resumed.logprobs(group, 'reference')).forEach((l, i) => expect(l.sum).toBeCloseTo(reference[i]!.sum, 6));
+    resumed.child.stdin!.end();
+    expect(await resumed.rest()).toEqual({ code: 0, messages: [{ type: 'exit', reason: 'eof', step: 3 }] });
+
+    // node-llama-cpp loads the saved adapter and gives the same per-token log-probabilities.
+    const context = await model.createContext({ contextSize: 256, threads: 2, lora: { adapters: [{ filePath: out, scale: 1 }] } });
+    try {
+      const tokens = [...prompt, ...answers[0]!];
+      const results = await context.getSequence().controlledEvaluate(tokens.map((token, t) => (t + 1 < tokens.length && t + 1 >= prompt.length
+        ? [token, { generateNext: { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } }]
+        : token)));
+      let largest = 0;
+      for (let t = prompt.length; t < tokens.length; t++) {
+        const next = results[t - 1]!.next;
+        const logp = Math.log(next.probabilities!.get(tokens[t]!)!);
+        largest = Math.max(largest, Math.abs(logp - current[0]!.tokens[t]!));
+      }
+      console.log(`node-llama-cpp vs trainer per-token log-prob: max difference ${largest.toExponential(2)}`);
+      expect(largest).toBeLessThan(0.01);
+    } finally {
+      await context.dispose();
+    }
+  }, 300_000);
+
+  it('GRPO session: a bad command is answered with an error line and the session goes on', async () => {
+    const data = path.join(dir, 'session-errors.jsonl');
+    await writeFile(data, jsonl([{ tokens: [10, 11, 12, 13], weights: [0, 0, 1, -1] }]));
+    const session = await startSession({ model: defaultTestModelPath, contextLength: 32, rank: 4, threads: 2 }, dir);
+    expect(session.start).toMatchObject({ type: 'start', mode: 'session', reference: 'base', initAdapter: null });
+    const error = (cmd: string | null, message: RegExp) => [{ type: 'error', cmd, fatal: false, message: expect.stringMatching(message) }];
+    expect(await session.send('not json')).toEqual(error(null, /not valid JSON/));
+    expect(await session.send({ cmd: 'train' })).toEqual(error('train', /Unknown command 'train'/));
+    expect(await session.send({ cmd: 'step', data: path.join(dir, 'missing.jsonl') })).toEqual(error('step', /does not exist/));
+    expect(await session.send({ cmd: 'step', data, lr: -1 })).toEqual(error('step', /lr must be/));
+    expect(await session.send({ cmd: 'logprobs', data, adapter: 'sft' })).toEqual(error('logprobs', /"current" or "reference"/));
+    expect(await session.send({ cmd: 'save' })).toEqual(error('save', /needs "out"/));
+    expect(await session.send({ cmd: 'save', out: path.join(dir, 'no-such-folder', 'a.gguf') })).toEqual(error('save', /Could not write/));
+    // Still alive, nothing changed: a step and the answers carry the command's id.
+    const [logprobs, done] = await session.send({ cmd: 'logprobs', data, id: 7 });
+    expect(logprobs).toMatchObject({ type: 'logprobs', index: 0, id: 7 });
+    expect((logprobs!.tokens as number[]).slice(0, 2)).toEqual([0, 0]);
+    expect(done).toMatchObject({ type: 'done', cmd: 'logprobs', sequences: 1, id: 7 });
+    expect(await session.send({ cmd: 'step', data, id: 'a' })).toEqual([expect.objectContaining({ type: 'step', step: 1, id: 'a' })]);
+    // A blank line is ignored; SIGTERM while waiting for a command stops it at once with status 0.
+    session.child.stdin!.write('\n');
+    session.child.kill('SIGTERM');
+    expect(await session.rest()).toEqual({ code: 0, messages: [{ type: 'stopped', step: 1 }] });
+  }, 120_000);
 });
