@@ -81,6 +81,7 @@ export class GroupRollouts {
     const seedOf = (index: number) => (baseSeed + index) % 2 ** 32;
     const aborted = (): GroupGenerationResult => ({
       promptTokens: tokens.length,
+      promptTokenIds: tokens.map(Number),
       startInReasoning: prompt.startInReasoning,
       completions: Array.from({ length: n }, (_, index) => ({ text: '', tokens: [], completionTokens: 0, stopReason: 'abort' as const, seed: seedOf(index) })),
       contextSize: this.current?.context.contextSize ?? contextSize,
@@ -152,6 +153,7 @@ export class GroupRollouts {
     const sampledTokens = completions.reduce((sum, completion) => sum + completion.completionTokens, 0);
     return {
       promptTokens: tokens.length,
+      promptTokenIds: tokens.map(Number),
       startInReasoning: prompt.startInReasoning,
       completions,
       contextSize: group.context.contextSize,

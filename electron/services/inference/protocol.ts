@@ -56,6 +56,8 @@ export interface GroupCompletion {
 
 export interface GroupGenerationResult {
   promptTokens: number;
+  /** The rendered prompt's token ids (GRPO trains on exactly these plus each completion's sampled ids). */
+  promptTokenIds: number[];
   /** The prompt already opened `<think>` (as `generate` reports it). */
   startInReasoning: boolean;
   completions: GroupCompletion[];
