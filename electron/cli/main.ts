@@ -263,7 +263,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await runTrainExport(opts);
     });
 
-  const trainCmd = program.command('train').description('Fine-tuning: LoRA adapters trained on a GGUF base model (SFT in DianJin-R1\'s format), offline.');
+  const trainCmd = trainGroup();
   const trainOptions = (command: Command) =>
     command
       .requiredOption('-m, --model <path>', 'base GGUF model (F16 or quantized; kept frozen)')
@@ -276,6 +276,8 @@ export async function main(argv: string[]): Promise<void> {
       .option('--ctx <n>', 'context length in tokens (default 2048); longer examples are left out', intArg('--ctx', 32, 131072))
       .option('--threads <n>', 'CPU threads (0 = automatic)', intArg('--threads', 0, 256))
       .option('--seed <n>', 'seed for the adapter and the data order', intArg('--seed', 0, 2 ** 31 - 1))
+      .addOption(new Option('--schedule <schedule>', 'learning-rate schedule (default cosine)').choices(['constant', 'cosine', 'linear']))
+      .option('--checkpoint-every <n>', 'checkpoint every N steps (default: about 10 per job, and at each epoch end)', intArg('--checkpoint-every', 1, 10_000_000))
       .addOption(new Option('--prompt <style>', 'question side: evaluation\'s DianJin-R1 prompt, or the bare question as the chat asks it').choices(['dianjin', 'chat']));
   trainOptions(trainCmd.command('sft').description('Train a LoRA adapter with SFT; progress on stderr; Ctrl-C pauses (`train resume` continues).'))
     .option('-o, --out <file>', 'where to write the adapter GGUF (default: <data folder>/adapters/)')

@@ -35,6 +35,8 @@ export interface TrainSftCliOptions {
   threads?: number;
   seed?: number;
   prompt?: 'dianjin' | 'chat';
+  schedule?: 'constant' | 'cosine' | 'linear';
+  checkpointEvery?: number;
   name?: string;
   json?: boolean;
 }
@@ -50,6 +52,8 @@ function configOf(options: TrainSftCliOptions): SftConfigInput {
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.prompt ? { promptStyle: options.prompt } : {}),
+    ...(options.schedule ? { lrSchedule: options.schedule } : {}),
+    ...(options.checkpointEvery !== undefined ? { checkpointEvery: options.checkpointEvery } : {}),
   };
 }
 
