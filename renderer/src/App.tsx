@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { appStore, conversationsStore, evaluationStore, libraryStore, modelsStore, startStores, useApp, useSettings } from './stores';
+import { appStore, conversationsStore, evaluationStore, libraryStore, modelsStore, startStores, trainingStore, useApp, useSettings } from './stores';
 import { applyLanguage } from './i18n';
 import { host, pathForFile } from './api';
 import { isNewChatShortcut, isSettingsShortcut } from './lib/shortcuts';
@@ -18,6 +18,7 @@ import { isModelFileName, isReportFileName } from './lib/reportFiles';
 
 // Its own chunk (the chart library comes with it): loaded when the view first opens.
 const EvaluationView = lazy(() => import('./components/evaluation/EvaluationView').then((m) => ({ default: m.EvaluationView })));
+const TrainingView = lazy(() => import('./components/training/TrainingView').then((m) => ({ default: m.TrainingView })));
 
 function useThemeAndLanguage() {
   const theme = useSettings((s) => s.settings?.theme ?? 'system');
@@ -95,6 +96,12 @@ function useFileDrop() {
         void evaluationStore.getState().importFile(evalSet);
         return;
       }
+      // In the fine-tuning view a dropped JSONL file is the training set.
+      const trainSet = app.view === 'training' ? files.find((f) => /\.jsonl?$/i.test(f.name)) : undefined;
+      if (trainSet) {
+        void trainingStore.getState().chooseFile(trainSet);
+        return;
+      }
       // In the library every dropped file is offered to it (it says which it cannot read); elsewhere a model wins.
       if (app.view === 'library' && files.length > 0 && !(file && reports.length === 0)) {
         addDroppedReports(files.filter((f) => !isModelFileName(f.name)));
@@ -158,13 +165,18 @@ export function App() {
               <EvaluationView />
             </Suspense>
           )}
+          {view === 'training' && (
+            <Suspense fallback={<p className="page muted">{t('training.loading')}</p>}>
+              <TrainingView />
+            </Suspense>
+          )}
           {view === 'settings' && <SettingsView />}
         </main>
       </div>
       <PageView />
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay">
-          <div className="drop-overlay-box">{view === 'library' ? t('library.dropOverlay') : view === 'evaluation' ? t('evaluation.sets.dropOverlay') : t('drop.overlay')}</div>
+          <div className="drop-overlay-box">{view === 'library' ? t('library.dropOverlay') : view === 'evaluation' ? t('evaluation.sets.dropOverlay') : view === 'training' ? t('training.data.dropOverlay') : t('drop.overlay')}</div>
         </div>
       )}
     </div>

@@ -78,6 +78,28 @@ export {
   type EvalTaskScore,
   type PublishedResult,
 } from '../../electron/shared/evaluation';
+export {
+  defaultSftConfig,
+  LORA_TARGETS,
+  type LoraTarget,
+  type PromptStyle,
+  type SftConfig,
+  type SftConfigInput,
+  type TrainCheckpoint,
+  type TrainDataSource,
+  type TrainedAdapter,
+  type TrainEstimate,
+  type TrainJobDetail,
+  type TrainJobStatus,
+  type TrainJobSummary,
+  type TrainLossPoint,
+  type TrainPreview,
+  type TrainPreviewItem,
+  type TrainProgressEvent,
+  type TrainSample,
+  type TrainStartInput,
+  type TrainValidationPoint,
+} from '../../electron/shared/training';
 export { AppError, errorCodes, isErrorCode, serializeError, type ErrorCode, type SerializedError } from '../../electron/shared/errors';
 export {
   defaultSettings,

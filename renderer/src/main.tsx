@@ -5,6 +5,7 @@ import './styles/inspector.css';
 import './styles/library.css';
 import './styles/models.css';
 import './styles/evaluation.css';
+import './styles/training.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initI18n } from './i18n';

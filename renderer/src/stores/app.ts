@@ -9,7 +9,7 @@ import type { ConnectionState } from '../api/httpTransport';
 import type { TranslationKey } from './types';
 import { toSerialized } from './errors';
 
-export type View = 'chat' | 'library' | 'models' | 'evaluation' | 'settings';
+export type View = 'chat' | 'library' | 'models' | 'evaluation' | 'training' | 'settings';
 
 export interface Notice {
   id: number;

@@ -109,6 +109,8 @@ export interface EvaluationState {
   openItem(runId: string, itemId: string): Promise<void>;
   closeItem(): void;
   toggleCompare(runId: string): void;
+  /** Picks exactly these runs for the comparison chart (e.g. a base and its adapter, started together). */
+  compareOnly(runIds: readonly string[]): void;
   exportRun(runId: string, format: EvalExportFormat): Promise<boolean>;
   dismissExportError(): void;
 }
@@ -459,6 +461,10 @@ export function createEvaluationStore({ api, onError, upload, pathForFile, save,
       toggleCompare(runId) {
         const ids = get().compareIds;
         set({ compareIds: ids.includes(runId) ? ids.filter((id) => id !== runId) : [...ids, runId] });
+      },
+
+      compareOnly(runIds) {
+        set({ compareIds: [...new Set(runIds)] });
       },
 
       async exportRun(runId, format) {

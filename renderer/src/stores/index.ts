@@ -13,6 +13,7 @@ import { createModelsStore, type ModelsState } from './models';
 import { createDownloadsStore, type DownloadsState } from './downloads';
 import { createSettingsStore, type SettingsState } from './settings';
 import { createEvaluationStore, type EvaluationState } from './evaluation';
+import { createTrainingStore, type TrainingState } from './training';
 import { runAppEvents } from './events';
 
 export const appStore = createAppStore({ api });
@@ -81,6 +82,13 @@ export const evaluationStore = createEvaluationStore({
   ...(pathForFile ? { pathForFile } : {}),
 });
 
+export const trainingStore = createTrainingStore({
+  api,
+  onError: reportError,
+  ...(uploadFile ? { upload: uploadFile } : {}),
+  ...(pathForFile ? { pathForFile } : {}),
+});
+
 export const useApp = <T>(selector: (state: AppState) => T): T => useStore(appStore, selector);
 export const useSettings = <T>(selector: (state: SettingsState) => T): T => useStore(settingsStore, selector);
 export const useConversations = <T>(selector: (state: ConversationsState) => T): T => useStore(conversationsStore, selector);
@@ -89,6 +97,7 @@ export const useInspector = <T>(selector: (state: InspectorState) => T): T => us
 export const useDownloads = <T>(selector: (state: DownloadsState) => T): T => useStore(downloadsStore, selector);
 export const useLibrary = <T>(selector: (state: LibraryState) => T): T => useStore(libraryStore, selector);
 export const useEvaluation = <T>(selector: (state: EvaluationState) => T): T => useStore(evaluationStore, selector);
+export const useTraining = <T>(selector: (state: TrainingState) => T): T => useStore(trainingStore, selector);
 
 let started = false;
 
@@ -134,10 +143,16 @@ export function startStores(): () => void {
           case 'eval.changed':
             void evaluationStore.getState().applyChanged();
             break;
+          case 'train.progress':
+            trainingStore.getState().applyProgress(event);
+            break;
+          case 'train.changed':
+            void trainingStore.getState().applyChanged();
+            break;
         }
       },
       async resync() {
-        await Promise.all([appStore.getState().loadInfo(), conversationsStore.getState().refreshList(), settingsStore.getState().load(), libraryStore.getState().refresh(), evaluationStore.getState().applyChanged()]);
+        await Promise.all([appStore.getState().loadInfo(), conversationsStore.getState().refreshList(), settingsStore.getState().load(), libraryStore.getState().refresh(), evaluationStore.getState().applyChanged(), trainingStore.getState().applyChanged()]);
       },
       shouldContinue: () => !appStore.getState().unauthorized,
     },

@@ -23,6 +23,8 @@ const paths = {
   chevronLeft: 'M15 6l-6 6 6 6',
   file: 'M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8l-5-5zM14 3v5h5',
   chart: 'M4 20h16M7 16v-5M12 16V6M17 16v-8',
+  /** A falling loss curve over a baseline: fine-tuning. */
+  trend: 'M4 20h16M4 6c3 0 4 6 7 8s5 1 9 1M4 4v16',
 } as const;
 
 export type IconName = keyof typeof paths;

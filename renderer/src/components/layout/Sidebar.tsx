@@ -80,6 +80,16 @@ export function Sidebar() {
         </button>
         <button
           type="button"
+          className={`nav-button ${view === 'training' ? 'is-active' : ''}`}
+          data-testid="training-link"
+          title={t('sidebar.trainingTooltip')}
+          onClick={() => appStore.getState().setView('training')}
+        >
+          <Icon name="trend" size={15} />
+          {t('sidebar.training')}
+        </button>
+        <button
+          type="button"
           className={`nav-button ${view === 'settings' ? 'is-active' : ''}`}
           data-testid="settings-link"
           title={t('sidebar.settingsTooltip', { shortcut: shortcutLabels.settings })}

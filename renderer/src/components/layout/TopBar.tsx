@@ -115,7 +115,7 @@ export function TopBar() {
   const view = useApp((s) => s.view);
   const title = useConversations((s) => (s.currentId ? (s.list.find((c) => c.id === s.currentId)?.title ?? '') : ''));
   const heading =
-    view === 'settings' ? t('settings.title') : view === 'models' ? t('models.title') : view === 'library' ? t('library.title') : view === 'evaluation' ? t('evaluation.title') : title || t('sidebar.newChat');
+    view === 'settings' ? t('settings.title') : view === 'models' ? t('models.title') : view === 'library' ? t('library.title') : view === 'evaluation' ? t('evaluation.title') : view === 'training' ? t('training.title') : title || t('sidebar.newChat');
   return (
     <header className="top-bar">
       <h1 className="top-bar-title" title={heading}>

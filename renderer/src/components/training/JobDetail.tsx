@@ -1,0 +1,171 @@
+import { lazy, Suspense, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SerializedError, TrainJobDetail } from '../../contract';
+import { trainingStore, useEvaluation, useTraining } from '../../stores';
+import { formatBytes, formatDuration, formatInteger } from '../../lib/format';
+import { ErrorMessage } from '../common/ErrorMessage';
+import { Icon } from '../common/Icon';
+import { JobProgress, JobStatus } from './JobsSection';
+import { noteText } from './notes';
+import { evaluateAgainstBase, loadAdapterInChat } from './resultActions';
+import { formatLoss } from './series';
+
+// The chart library is its own chunk: the panel shows before it loads.
+const TrainingCharts = lazy(() => import('./TrainingCharts'));
+
+function Samples({ detail }: { detail: TrainJobDetail }) {
+  const { t } = useTranslation();
+  if (detail.samples.length === 0) return null;
+  const step = Math.max(...detail.samples.map((s) => s.step));
+  const latest = detail.samples.filter((s) => s.step === step);
+  return (
+    <div className="train-samples" data-testid="train-samples">
+      <h4>{t('training.detail.samples', { step })}</h4>
+      <ul>
+        {latest.map((sample, i) => (
+          <li key={i} className="train-sample">
+            <div className="train-sample-question">{sample.question}</div>
+            <div className="muted eval-sub">{t('training.detail.reference', { reference: sample.reference })}</div>
+            <pre className="eval-pre">{sample.output}</pre>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** A finished job's adapter: its path, "Use in chat", and one click to evaluate it against its base. */
+function Result({ detail }: { detail: TrainJobDetail }) {
+  const { t } = useTranslation();
+  const sets = useEvaluation((s) => s.sets);
+  const [setId, setSetId] = useState('');
+  const [busy, setBusy] = useState<'chat' | 'eval' | null>(null);
+  const [error, setError] = useState<SerializedError | null>(null);
+  const setSelectId = useId();
+  const run = async (what: 'chat' | 'eval') => {
+    setBusy(what);
+    setError(null);
+    const refusal = what === 'chat' ? await loadAdapterInChat(detail) : await evaluateAgainstBase(detail, setId || null);
+    setBusy(null);
+    setError(refusal);
+  };
+  return (
+    <div className="train-result" data-testid="train-result">
+      <h4>{t('training.result.title')}</h4>
+      <p className="train-result-path">
+        <Icon name="file" size={14} />
+        <code className="eval-mono" data-testid="train-adapter-path">
+          {detail.outPath}
+        </code>
+      </p>
+      <p className="field-help">{t('training.result.help')}</p>
+      <div className="train-row">
+        <button type="button" className="button button-primary" data-testid="train-use-in-chat" disabled={busy !== null} onClick={() => void run('chat')}>
+          {busy === 'chat' ? t('training.result.loading') : t('training.result.useInChat')}
+        </button>
+      </div>
+      <div className="train-row train-eval-row">
+        <label className="field-label" htmlFor={setSelectId}>
+          {t('training.result.set')}
+        </label>
+        <select id={setSelectId} className="input" value={setId} data-testid="train-eval-set" onChange={(e) => setSetId(e.target.value)}>
+          <option value="">{sets.some((s) => s.format === 'sample') ? t('training.result.sampleSet') : t('training.result.addSampleSet')}</option>
+          {sets
+            .filter((s) => s.format !== 'sample')
+            .map((s) => (
+              <option key={s.id} value={s.id}>
+                {t('evaluation.form.setOption', { name: s.name, count: s.itemCount })}
+              </option>
+            ))}
+        </select>
+        <button type="button" className="button" data-testid="train-evaluate" disabled={busy !== null} onClick={() => void run('eval')}>
+          <Icon name="chart" size={14} /> {busy === 'eval' ? t('training.result.starting') : t('training.result.evaluate')}
+        </button>
+      </div>
+      {error && <ErrorMessage error={error} onDismiss={() => setError(null)} />}
+    </div>
+  );
+}
+
+/** The open job: live charts, figures, the latest checkpoint's sample answers, notes, and the result when done. */
+export function JobDetail() {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const detail = useTraining((s) => s.detail);
+  if (!detail) return null;
+  const data = detail.data;
+  return (
+    <section className="eval-section train-detail" aria-labelledby="train-detail-title" data-testid="train-detail" data-status={data?.status ?? detail.status}>
+      <div className="eval-section-header">
+        <h3 id="train-detail-title">{data ? data.name : t('training.detail.loading')}</h3>
+        <button type="button" className="icon-button" aria-label={t('training.detail.close')} title={t('training.detail.close')} onClick={() => trainingStore.getState().closeJob()}>
+          <Icon name="close" size={14} />
+        </button>
+      </div>
+      {detail.status === 'error' && detail.error && <ErrorMessage error={detail.error} />}
+      {data && (
+        <>
+          <div className="train-row">
+            <JobStatus job={data} />
+            <JobProgress job={data} />
+          </div>
+          <dl className="eval-figures">
+            <div>
+              <dt>{t('training.detail.loss')}</dt>
+              <dd data-testid="train-detail-loss">{t('training.jobs.loss', { first: formatLoss(data.firstLoss, locale), last: formatLoss(data.lastLoss, locale) })}</dd>
+            </div>
+            <div>
+              <dt>{t('training.detail.validationLoss')}</dt>
+              <dd>{formatLoss(data.lastValidationLoss, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('training.detail.elapsed')}</dt>
+              <dd>{formatDuration(data.elapsedSeconds * 1000, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('training.detail.peakMemory')}</dt>
+              <dd>{formatBytes(data.peakMemoryBytes, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('training.detail.examples')}</dt>
+              <dd>{t('training.detail.examplesValue', { items: formatInteger(data.items, locale), validation: formatInteger(data.validationItems, locale) })}</dd>
+            </div>
+            <div>
+              <dt>{t('training.detail.backend')}</dt>
+              <dd>{data.backend ?? '—'}</dd>
+            </div>
+          </dl>
+          <Suspense fallback={<p className="muted">{t('training.charts.loading')}</p>}>
+            <TrainingCharts loss={data.loss} validation={data.validation} />
+          </Suspense>
+          <Samples detail={data} />
+          {data.checkpoints.length > 0 && (
+            <details className="train-notes">
+              <summary>{t('training.detail.checkpoints', { count: data.checkpoints.length })}</summary>
+              <ul>
+                {data.checkpoints.map((c) => (
+                  <li key={c.step}>
+                    {t('training.detail.checkpointAt', { step: c.step })} <code className="eval-mono">{c.adapterPath}</code>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+          {data.warnings.length > 0 && (
+            <details className="train-notes is-warning">
+              <summary>{t('training.preview.warnings', { count: data.warnings.length })}</summary>
+              <ul>
+                {data.warnings.map((w, i) => (
+                  <li key={i} title={w}>
+                    {noteText(t, w)}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+          {data.status === 'complete' && <Result detail={data} />}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,336 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LORA_TARGETS, type SftConfig } from '../../contract';
+import { trainingStore, useApp, useModels, useTraining } from '../../stores';
+import { toDataSource } from '../../stores/training';
+import { baseName, formatBytes, formatDuration, formatInteger, formatRate } from '../../lib/format';
+import { ErrorMessage } from '../common/ErrorMessage';
+import { adviceText } from './notes';
+
+type NumericKey = 'rank' | 'alpha' | 'lr' | 'epochs' | 'steps' | 'contextLength' | 'validationShare' | 'gradAccumulation';
+
+interface NumericRule {
+  min: number;
+  max: number;
+  integer: boolean;
+  /** Whether the lower bound itself is allowed (learning rate and alpha must be above 0). */
+  minInclusive?: boolean;
+}
+
+/** The same bounds as SftConfig in electron/shared/training.ts (the service checks again). */
+export const numericRules: Record<NumericKey, NumericRule> = {
+  rank: { min: 1, max: 512, integer: true },
+  alpha: { min: 0, max: 100_000, integer: false, minInclusive: false },
+  lr: { min: 0, max: 1, integer: false, minInclusive: false },
+  epochs: { min: 1, max: 1000, integer: true },
+  steps: { min: 0, max: 10_000_000, integer: true },
+  contextLength: { min: 32, max: 131_072, integer: true },
+  validationShare: { min: 0, max: 0.5, integer: false },
+  gradAccumulation: { min: 1, max: 1024, integer: true },
+};
+
+/** A typed value, or null when it is not one within the rule. */
+export function parseField(text: string, rule: NumericRule): number | null {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  const value = Number(trimmed);
+  if (!Number.isFinite(value)) return null;
+  if (rule.integer && !Number.isInteger(value)) return null;
+  if (rule.minInclusive === false ? value <= rule.min : value < rule.min) return null;
+  if (value > rule.max) return null;
+  return value;
+}
+
+/** A number as typed (a half-typed "0." stays as typed); the store gets it once it is valid. */
+function NumberField({ field, label, help, step }: { field: NumericKey; label: string; help?: string; step: string }) {
+  const { t } = useTranslation();
+  const value = useTraining((s) => s.config[field]);
+  const [text, setText] = useState(String(value));
+  const id = useId();
+  const rule = numericRules[field];
+  const valid = parseField(text, rule) !== null;
+  // Reset remounts the fields (the form's key), so the typed text starts from the value again.
+  return (
+    <div className="eval-field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      <input
+        id={id}
+        className="input input-number"
+        type="number"
+        step={step}
+        value={text}
+        data-testid={`train-config-${field}`}
+        aria-invalid={valid ? undefined : true}
+        aria-describedby={[valid ? null : `${id}-error`, help ? `${id}-help` : null].filter(Boolean).join(' ') || undefined}
+        onChange={(e) => {
+          setText(e.target.value);
+          const parsed = parseField(e.target.value, rule);
+          trainingStore.getState().setFieldInvalid(field, parsed === null);
+          if (parsed !== null) trainingStore.getState().setConfig({ [field]: parsed } as Partial<SftConfig>);
+        }}
+      />
+      {help && (
+        <p className="field-help" id={`${id}-help`}>
+          {help}
+        </p>
+      )}
+      {!valid && (
+        <p className="field-error" id={`${id}-error`}>
+          {t('training.settings.range', { min: rule.min, max: rule.max })}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Estimate() {
+  const { t, i18n } = useTranslation();
+  const estimate = useTraining((s) => s.estimate);
+  const platform = useApp((s) => s.info?.platform ?? null);
+  const locale = i18n.language;
+  const data = estimate?.data ?? null;
+  return (
+    <div className="train-estimate" data-testid="train-estimate" data-status={estimate?.status ?? 'idle'} data-fits={data ? String(data.fits) : undefined} aria-live="polite">
+      <h4>{t('training.estimate.title')}</h4>
+      {platform === 'darwin' && (
+        <p className="train-note" data-testid="train-metal-note">
+          {t('training.estimate.metalCpu')}
+        </p>
+      )}
+      {!estimate && <p className="muted">{t('training.estimate.pickModel')}</p>}
+      {estimate?.status === 'error' && estimate.error && <ErrorMessage error={estimate.error} />}
+      {data && (
+        <>
+          <div className="train-memory">
+            <div className="train-memory-label">
+              <span>{t('training.estimate.memory')}</span>
+              <span className="eval-mono" data-testid="train-estimate-memory">
+                {t('training.estimate.memoryOf', { needed: formatBytes(data.memory.totalBytes, locale), available: formatBytes(data.availableBytes, locale) })}
+              </span>
+            </div>
+            <meter
+              className={`train-meter${data.fits ? '' : ' is-over'}`}
+              min={0}
+              max={data.availableBytes}
+              low={data.availableBytes * 0.7}
+              high={data.availableBytes * 0.9}
+              optimum={0}
+              value={Math.min(data.memory.totalBytes, data.availableBytes)}
+              aria-label={t('training.estimate.memory')}
+            />
+            <details className="train-breakdown">
+              <summary>{t('training.estimate.breakdown')}</summary>
+              <dl className="eval-figures">
+                {(['modelBytes', 'loraBytes', 'activationBytes', 'attentionBytes', 'otherBytes'] as const).map((key) => (
+                  <div key={key}>
+                    <dt>{t(`training.estimate.parts.${key}`)}</dt>
+                    <dd>{formatBytes(data.memory[key], locale)}</dd>
+                  </div>
+                ))}
+              </dl>
+            </details>
+          </div>
+          <dl className="eval-figures">
+            <div>
+              <dt>{t('training.estimate.time')}</dt>
+              <dd data-testid="train-estimate-time">{data.seconds === null ? t('training.estimate.timeUnknown') : formatDuration(data.seconds * 1000, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('training.estimate.speed')}</dt>
+              <dd>
+                {t('training.estimate.tokensPerSecond', { rate: formatRate(data.tokensPerSecond, locale) })}{' '}
+                <span className="muted">({t(`training.estimate.speedSource.${data.speedSource}`)})</span>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('training.estimate.trainable')}</dt>
+              <dd>{formatInteger(data.trainableParams, locale)}</dd>
+            </div>
+            {data.totalTokens !== null && (
+              <div>
+                <dt>{t('training.estimate.totalTokens')}</dt>
+                <dd>{formatInteger(data.totalTokens, locale)}</dd>
+              </div>
+            )}
+          </dl>
+          {!data.fits && (
+            <div className="train-refusal" role="alert" data-testid="train-wont-fit">
+              <strong>{t('training.estimate.wontFit', { needed: formatBytes(data.memory.totalBytes, locale), available: formatBytes(data.availableBytes, locale) })}</strong>
+              <ul>
+                {data.advice.map((advice, i) => (
+                  <li key={i}>{adviceText(t, advice)}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The job's settings (defaults from defaultSftConfig), the live estimate, and Start. */
+export function SettingsSection({ onStarted }: { onStarted?: (jobId: string) => void }) {
+  const { t } = useTranslation();
+  const files = useModels((s) => s.files);
+  const modelPath = useTraining((s) => s.modelPath);
+  const config = useTraining((s) => s.config);
+  const name = useTraining((s) => s.name);
+  const source = useTraining((s) => s.source);
+  const preview = useTraining((s) => s.preview);
+  const estimate = useTraining((s) => s.estimate);
+  const invalid = useTraining((s) => s.invalidFields);
+  const starting = useTraining((s) => s.starting);
+  const startError = useTraining((s) => s.startError);
+  const [resetKey, setResetKey] = useState(0);
+  const modelId = useId();
+  const nameId = useId();
+  const styleId = useId();
+  const scheduleId = useId();
+
+  const paths = files.map((f) => f.path);
+  const options = modelPath && !paths.includes(modelPath) ? [modelPath, ...paths] : paths;
+  const hasData = toDataSource(source) !== null;
+  const previewBlocks = preview?.status === 'error' || (preview?.status === 'ready' && preview.data?.usable === 0);
+  const wontFit = estimate?.status === 'ready' && estimate.data?.fits === false;
+  const blocked = !modelPath ? 'noModel' : !hasData ? 'noData' : previewBlocks ? 'badData' : invalid.length > 0 ? 'invalid' : wontFit ? 'wontFit' : null;
+
+  const start = async () => {
+    const job = await trainingStore.getState().start();
+    if (job) onStarted?.(job.id);
+  };
+
+  return (
+    <section className="eval-section" aria-labelledby="train-settings-title" data-testid="train-settings">
+      <div className="eval-section-header">
+        <h3 id="train-settings-title">{t('training.settings.title')}</h3>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => {
+            trainingStore.getState().resetConfig();
+            for (const field of invalid) trainingStore.getState().setFieldInvalid(field, false);
+            setResetKey((k) => k + 1);
+          }}
+        >
+          {t('training.settings.reset')}
+        </button>
+      </div>
+      <div className="train-settings-layout">
+        <div className="eval-form" key={resetKey}>
+          <div className="eval-form-grid">
+            <div className="eval-field eval-field-wide">
+              <label className="field-label" htmlFor={modelId}>
+                {t('training.settings.model')}
+              </label>
+              <select id={modelId} className="input" value={modelPath} data-testid="train-model" onChange={(e) => trainingStore.getState().setModel(e.target.value)}>
+                {options.length === 0 && <option value="">{t('training.settings.noModels')}</option>}
+                {options.map((path) => {
+                  const file = files.find((f) => f.path === path);
+                  const label = file ? [file.fileName, file.quantization].filter(Boolean).join(' · ') : baseName(path);
+                  return (
+                    <option key={path} value={path} title={path}>
+                      {label}
+                    </option>
+                  );
+                })}
+              </select>
+              <p className="field-help">{t('training.settings.modelHelp')}</p>
+            </div>
+            <div className="eval-field eval-field-wide">
+              <label className="field-label" htmlFor={nameId}>
+                {t('training.settings.name')}
+              </label>
+              <input id={nameId} className="input" value={name} placeholder={t('training.settings.namePlaceholder')} data-testid="train-name" onChange={(e) => trainingStore.getState().setName(e.target.value)} />
+            </div>
+          </div>
+
+          <fieldset className="eval-fieldset">
+            <legend>{t('training.settings.lora')}</legend>
+            <div className="eval-form-grid">
+              <NumberField field="rank" label={t('training.settings.rank')} step="1" />
+              <NumberField field="alpha" label={t('training.settings.alpha')} step="1" help={t('training.settings.alphaHelp')} />
+            </div>
+            <fieldset className="train-targets">
+              <legend>{t('training.settings.targets')}</legend>
+              {LORA_TARGETS.map((target) => (
+                <label key={target} className="eval-check">
+                  <input
+                    type="checkbox"
+                    checked={config.targets.includes(target)}
+                    // At least one module is trained.
+                    disabled={config.targets.length === 1 && config.targets.includes(target)}
+                    onChange={(e) =>
+                      trainingStore.getState().setConfig({ targets: e.target.checked ? LORA_TARGETS.filter((x) => x === target || config.targets.includes(x)) : config.targets.filter((x) => x !== target) })
+                    }
+                  />
+                  <span className="eval-mono">{target}</span>
+                  <span className="muted">{t(`training.settings.targetNames.${target}`)}</span>
+                </label>
+              ))}
+            </fieldset>
+          </fieldset>
+
+          <fieldset className="eval-fieldset">
+            <legend>{t('training.settings.optimizer')}</legend>
+            <div className="eval-form-grid">
+              <NumberField field="lr" label={t('training.settings.lr')} step="0.00001" />
+              <div className="eval-field">
+                <label className="field-label" htmlFor={scheduleId}>
+                  {t('training.settings.schedule')}
+                </label>
+                <select id={scheduleId} className="input" value={config.lrSchedule} onChange={(e) => trainingStore.getState().setConfig({ lrSchedule: e.target.value as SftConfig['lrSchedule'] })}>
+                  {(['cosine', 'linear', 'constant'] as const).map((s) => (
+                    <option key={s} value={s}>
+                      {t(`training.settings.schedules.${s}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <NumberField field="epochs" label={t('training.settings.epochs')} step="1" />
+              <NumberField field="steps" label={t('training.settings.steps')} step="1" help={t('training.settings.stepsHelp')} />
+              <NumberField field="contextLength" label={t('training.settings.contextLength')} step="256" help={t('training.settings.contextHelp')} />
+              <NumberField field="gradAccumulation" label={t('training.settings.gradAccumulation')} step="1" />
+              <NumberField field="validationShare" label={t('training.settings.validationShare')} step="0.05" help={t('training.settings.validationHelp')} />
+              <div className="eval-field">
+                <label className="field-label" htmlFor={styleId}>
+                  {t('training.settings.promptStyle')}
+                </label>
+                <select id={styleId} className="input" value={config.promptStyle} onChange={(e) => trainingStore.getState().setConfig({ promptStyle: e.target.value as SftConfig['promptStyle'] })}>
+                  <option value="dianjin">{t('training.settings.styles.dianjin')}</option>
+                  <option value="chat">{t('training.settings.styles.chat')}</option>
+                </select>
+              </div>
+            </div>
+            <label className="eval-check">
+              <input type="checkbox" checked={config.gpu} onChange={(e) => trainingStore.getState().setConfig({ gpu: e.target.checked })} />
+              {t('training.settings.gpu')}
+            </label>
+          </fieldset>
+        </div>
+        <Estimate />
+      </div>
+
+      {startError && <ErrorMessage error={startError} onDismiss={() => trainingStore.getState().clearStartError()} />}
+      <div className="eval-form-actions train-start-row">
+        {blocked && (
+          <span className="muted" data-testid="train-start-blocked" id="train-start-why">
+            {t(`training.settings.blocked.${blocked}`)}
+          </span>
+        )}
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="train-start"
+          disabled={starting || blocked !== null}
+          aria-describedby={blocked ? 'train-start-why' : undefined}
+          onClick={() => void start()}
+        >
+          {starting ? t('training.settings.starting') : t('training.settings.start')}
+        </button>
+      </div>
+    </section>
+  );
+}
