@@ -106,7 +106,7 @@ describe('training store: the set and its preview', () => {
   });
 
   it('uploads the file first in a browser, and keeps a refused file’s error with its line-numbered details', async () => {
-    const upload: UploadFile = vi.fn(async () => ({ ok: true as const, value: { path: '/uploads/x.jsonl', name: 'x.jsonl', size: 2 } }));
+    const upload: UploadFile = vi.fn(async () => ({ ok: true as const, value: { path: '/uploads/x.jsonl', sizeBytes: 2 } }));
     const refusal = new AppError('TRAIN_DATA_INVALID', 'bad.jsonl has no usable example (line 1: not JSON).', { errors: ['line 1: not JSON', 'line 2: empty answer ("answer" is missing or empty)'] });
     const { api } = fakeApi({
       'train.prepare': () => {
