@@ -11,7 +11,7 @@
  * - logits over the vocabulary, context × vocabulary F32, three times (logits, log-softmax, its gradient).
  *
  * Measured with the trainer on generated qwen2 models (E 512, F 2048, 6 layers, vocabulary 151,936, F32): peak RSS
- * 0.97 GB at context 256 and 2.74 GB at 1024; this estimate gives 1.04 and 2.96 GB. Time: a micro-batch always
+ * 0.97 GB at context 256 and 2.74 GB at 1024; this estimate gives 1.11 and 3.11 GB (on the safe side). Time: a micro-batch always
  * computes the whole context (padding included), about 3 × (2 × params + 4 × layers × context × embedding) FLOPs per
  * slot; measured 33–51 GFLOP/s per thread on F32 weights; the gradient through a quantized weight runs as a plain loop
  * (about 6× its forward), so quantized bases are assumed 2.5× slower. A measured speed from an earlier job on the same
