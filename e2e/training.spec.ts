@@ -33,6 +33,8 @@ async function chooseTrainingFile(page: Page, name: string, text: string) {
 async function shoot(page: Page, name: string) {
   if (!shotsDir) return;
   mkdirSync(shotsDir, { recursive: true });
+  // The view scrolls inside the window: a tall window shows all of it.
+  await page.setViewportSize({ width: 1280, height: 2400 });
   for (const [theme, language] of [
     ['light', 'en'],
     ['dark', 'zh-CN'],
@@ -46,8 +48,9 @@ async function shoot(page: Page, name: string) {
     await page.getByTestId('training-link').click();
     await expect(page.getByTestId('training-view')).toBeVisible();
     await page.waitForTimeout(700);
-    await page.screenshot({ path: path.join(shotsDir, `${name}-${theme}-${language}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(shotsDir, `${name}-${theme}-${language}.png`) });
   }
+  await page.setViewportSize({ width: 1280, height: 900 });
   await page.getByTestId('settings-link').click();
   await page.locator('[data-testid="settings-theme"] [data-value="light"]').click();
   await page.getByTestId('settings-language').selectOption('en');
@@ -102,6 +105,9 @@ test('a bad file is refused line by line; a good one shows its preview and the e
   await expect(estimate.getByTestId('train-wont-fit').locator('li').first()).toContainText('Lower the context length');
   await expect(view.getByTestId('train-start')).toBeDisabled();
   await expect(view.getByTestId('train-start-blocked')).toContainText('will not fit');
+  // The examples still fit such a context: the preview says so.
+  await expect(preview).toHaveAttribute('data-status', 'ready');
+  await expect(preview.getByTestId('train-preview-usable')).toHaveText('4');
   await shoot(page, 'wont-fit');
 
   // A value out of range is marked and holds Start too.

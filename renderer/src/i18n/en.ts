@@ -1041,6 +1041,7 @@ export const en = {
       loading: 'Loading the job…',
       close: 'Close the job',
       loss: 'Training loss',
+      lossValue: '{{first}} → {{last}}',
       validationLoss: 'Validation loss',
       elapsed: 'Time training',
       peakMemory: 'Peak memory',

@@ -1043,6 +1043,7 @@ export const zhCN: Translation = {
       loading: '正在加载任务…',
       close: '关闭任务',
       loss: '训练损失',
+      lossValue: '{{first}} → {{last}}',
       validationLoss: '验证损失',
       elapsed: '训练用时',
       peakMemory: '峰值内存',

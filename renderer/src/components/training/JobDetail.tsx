@@ -112,7 +112,7 @@ export function JobDetail() {
           <dl className="eval-figures">
             <div>
               <dt>{t('training.detail.loss')}</dt>
-              <dd data-testid="train-detail-loss">{t('training.jobs.loss', { first: formatLoss(data.firstLoss, locale), last: formatLoss(data.lastLoss, locale) })}</dd>
+              <dd data-testid="train-detail-loss">{t('training.detail.lossValue', { first: formatLoss(data.firstLoss, locale), last: formatLoss(data.lastLoss, locale) })}</dd>
             </div>
             <div>
               <dt>{t('training.detail.validationLoss')}</dt>

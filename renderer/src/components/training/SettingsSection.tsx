@@ -194,7 +194,8 @@ export function SettingsSection({ onStarted }: { onStarted?: (jobId: string) => 
   const options = modelPath && !paths.includes(modelPath) ? [modelPath, ...paths] : paths;
   const hasData = toDataSource(source) !== null;
   const previewBlocks = preview?.status === 'error' || (preview?.status === 'ready' && preview.data?.usable === 0);
-  const wontFit = estimate?.status === 'ready' && estimate.data?.fits === false;
+  // The last answer counts while the next loads (it is refetched on every change): no Start in between.
+  const wontFit = estimate?.data?.fits === false;
   const blocked = !modelPath ? 'noModel' : !hasData ? 'noData' : previewBlocks ? 'badData' : invalid.length > 0 ? 'invalid' : wontFit ? 'wontFit' : null;
 
   const start = async () => {

@@ -33,7 +33,8 @@ function useLivePreviewAndEstimate() {
   const config = useTraining((s) => s.config);
   const previewTokens = useTraining((s) => (s.preview?.status === 'ready' ? (s.preview.data?.tokens ?? null) : null));
   useEffect(() => {
-    if (!modelPath || !source) return;
+    // A preview in the store is current (every input it depends on clears it): none is asked again when the view remounts.
+    if (!modelPath || !source || trainingStore.getState().preview) return;
     const timer = setTimeout(() => void trainingStore.getState().prepare(), SETTLE_MS);
     return () => clearTimeout(timer);
   }, [modelPath, source, contextLength, promptStyle]);
