@@ -437,27 +437,31 @@ export class EvaluationService {
   }
 }
 
-/** A reproducible sample of `size` ids (Fisher–Yates with a small seeded PRNG), kept in the set's order. */
+/** A reproducible sample of `size` ids, kept in the set's order. */
 export function seededSample(ids: readonly string[], size: number, seed: number): string[] {
   if (size >= ids.length) return [...ids];
+  return seededPermutation(ids.length, seed)
+    .slice(0, size)
+    .sort((a, b) => a - b)
+    .map((i) => ids[i]!);
+}
+
+/** A reproducible permutation of 0…n−1 (Fisher–Yates with mulberry32: tiny, fast, good enough to pick samples). */
+export function seededPermutation(n: number, seed: number): number[] {
   let state = seed >>> 0 || 0x9e3779b9;
   const random = () => {
-    // mulberry32: tiny, fast, good enough to pick a sample.
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const indices = ids.map((_, i) => i);
-  for (let i = indices.length - 1; i > 0; i--) {
+  const indices = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [indices[i], indices[j]] = [indices[j]!, indices[i]!];
   }
-  return indices
-    .slice(0, size)
-    .sort((a, b) => a - b)
-    .map((i) => ids[i]!);
+  return indices;
 }
 
 function slug(text: string): string {

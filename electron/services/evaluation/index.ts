@@ -1,4 +1,4 @@
-export { EvaluationService, defaultEvalSampling, seededSample } from './EvaluationService';
+export { EvaluationService, defaultEvalSampling, seededPermutation, seededSample } from './EvaluationService';
 export type { EvalEngine, EvaluationServiceOptions, TargetDescription } from './EvaluationService';
 export { EvaluationRepository } from './EvaluationRepository';
 export { evalTargets } from './targets';

@@ -4,9 +4,10 @@
  * answer prefix). Each reward scores one sampled output; the total is their weighted sum.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../../../shared/errors';
 import type { EvalTask } from '../../../shared/evaluation';
+import { GrpoRewardConfig, type GrpoCustomReward } from '../../../shared/grpo';
 import { extractAnswer, formatReward, scoreOutput } from '../../evaluation/scoring';
 
 /** One GRPO prompt: a question and its reference, scored like an evaluation item of `task`. */
@@ -19,28 +20,8 @@ export interface GrpoItem {
   choices?: Record<string, string>;
 }
 
-/** A reward a user can add beside the dual reward (validated with zod where it crosses a boundary). */
-export const CustomReward = z.discriminatedUnion('kind', [
-  /** +1 for each `include` phrase the answer contains, −1 for each `exclude` phrase, scaled to [−1, 1]. */
-  z.object({ kind: z.literal('keywords'), include: z.array(z.string().min(1)).default([]), exclude: z.array(z.string().min(1)).default([]), weight: z.number().default(1) }).strict(),
-  /** 1 when the boxed answer (else the answer text) parses as JSON that the schema accepts, else 0. */
-  z.object({ kind: z.literal('jsonSchema'), schema: z.record(z.string(), z.unknown()), weight: z.number().default(1) }).strict(),
-  /** 1 when the answer (inside `<answer>`, else after `</think>`) starts with `text`, else 0. */
-  z.object({ kind: z.literal('answerStartsWith'), text: z.string().min(1), weight: z.number().default(1) }).strict(),
-]);
-export type CustomReward = z.infer<typeof CustomReward>;
-
-export const RewardConfig = z
-  .object({
-    /** Weight of the format reward (DianJin-R1: 1). */
-    format: z.number().min(0).max(10).default(1),
-    /** Weight of the accuracy reward (DianJin-R1: 1). */
-    accuracy: z.number().min(0).max(10).default(1),
-    custom: z.array(CustomReward).max(20).default([]),
-  })
-  .strict();
-export type RewardConfig = z.infer<typeof RewardConfig>;
-export type RewardConfigInput = z.input<typeof RewardConfig>;
+export type CustomReward = GrpoCustomReward;
+export type RewardConfigInput = z.input<typeof GrpoRewardConfig>;
 
 export interface RewardBreakdown {
   format: number;
@@ -59,7 +40,7 @@ export interface RewardFunction {
  * think block; the format reward counts that block).
  */
 export function createReward(input: RewardConfigInput = {}, options: { startInReasoning?: boolean } = {}): RewardFunction {
-  const config = RewardConfig.parse(input);
+  const config = GrpoRewardConfig.parse(input);
   const ajv = new Ajv({ allErrors: false, strict: false });
   const custom = config.custom.map((reward) => compileCustom(reward, ajv, options));
   const scoreOptions = options.startInReasoning !== undefined ? { startInReasoning: options.startInReasoning } : {};

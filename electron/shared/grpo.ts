@@ -1,0 +1,92 @@
+/**
+ * GRPO records: the settings of a run (DianJin-R1's by default) and what each step reports. Runtime-neutral.
+ */
+import { z } from 'zod';
+import { LoraTarget, PromptStyle } from './training';
+
+export const GrpoCustomReward = z.discriminatedUnion('kind', [
+  /** +1 per `include` phrase in the answer, −1 per `exclude` phrase, scaled to [−1, 1]. */
+  z.object({ kind: z.literal('keywords'), include: z.array(z.string().min(1).max(200)).max(50).default([]), exclude: z.array(z.string().min(1).max(200)).max(50).default([]), weight: z.number().min(-10).max(10).default(1) }).strict(),
+  /** 1 when the boxed answer (else the answer text) is JSON the schema accepts. */
+  z.object({ kind: z.literal('jsonSchema'), schema: z.record(z.string(), z.unknown()), weight: z.number().min(-10).max(10).default(1) }).strict(),
+  /** 1 when the answer starts with `text`. */
+  z.object({ kind: z.literal('answerStartsWith'), text: z.string().min(1).max(200), weight: z.number().min(-10).max(10).default(1) }).strict(),
+]);
+export type GrpoCustomReward = z.infer<typeof GrpoCustomReward>;
+
+export const GrpoRewardConfig = z
+  .object({
+    /** Weight of the format reward (one think block, one answer block with \boxed{}). DianJin-R1: 1. */
+    format: z.number().min(0).max(10).default(1),
+    /** Weight of the accuracy reward (the evaluation scorer). DianJin-R1: 1. */
+    accuracy: z.number().min(0).max(10).default(1),
+    custom: z.array(GrpoCustomReward).max(20).default([]),
+  })
+  .strict();
+export type GrpoRewardConfig = z.infer<typeof GrpoRewardConfig>;
+
+export const GrpoConfig = z
+  .object({
+    /** Answers sampled per prompt (DianJin-R1: 8). */
+    group: z.number().int().min(2).max(64).default(8),
+    /** Prompts per step (each gets a group). */
+    promptsPerStep: z.number().int().min(1).max(64).default(2),
+    steps: z.number().int().min(1).max(100_000).default(100),
+    /** Sampling as DianJin-R1: temperature 0.6, top-p 0.95. */
+    temperature: z.number().min(0.05).max(2).default(0.6),
+    topP: z.number().gt(0).max(1).default(0.95),
+    maxTokens: z.number().int().min(1).max(32768).default(1024),
+    lr: z.number().gt(0).max(1).default(2e-5),
+    rank: z.number().int().min(1).max(256).default(8),
+    alpha: z.number().gt(0).max(1024).default(16),
+    targets: z.array(LoraTarget).min(1).default(['attn_q', 'attn_k', 'attn_v', 'attn_output', 'ffn_gate', 'ffn_up', 'ffn_down']),
+    /** KL penalty against the starting adapter (DianJin-R1: 0.001, k3 estimator); 0 turns it off. */
+    beta: z.number().min(0).max(10).default(0.001),
+    /** Trainer micro-batch size in tokens (a step's sequences are packed and their gradients accumulated). */
+    contextLength: z.number().int().min(64).max(65536).default(1024),
+    checkpointEvery: z.number().int().min(1).max(10_000).default(5),
+    /** `dianjin`: evaluation's system prompt and per-task instruction (what evaluation measures); `chat`: the bare question. */
+    promptStyle: PromptStyle.default('dianjin'),
+    seed: z.number().int().min(0).default(42),
+    reward: GrpoRewardConfig.default({ format: 1, accuracy: 1, custom: [] }),
+  })
+  .strict();
+export type GrpoConfig = z.infer<typeof GrpoConfig>;
+export type GrpoConfigInput = z.input<typeof GrpoConfig>;
+
+/** One sampled answer of a group, as the UI shows it. */
+export interface GrpoSample {
+  text: string;
+  reward: number;
+  format: number;
+  accuracy: number;
+  custom: number[];
+  advantage: number;
+  tokens: number;
+}
+
+export interface GrpoGroup {
+  itemId: string;
+  question: string;
+  reference: string;
+  samples: GrpoSample[];
+}
+
+/** What one GRPO step did. */
+export interface GrpoStepRecord {
+  step: number;
+  totalSteps: number;
+  rewardMean: number;
+  rewardStd: number;
+  formatReward: number;
+  accuracyReward: number;
+  /** Mean completion length in tokens. */
+  length: number;
+  /** The trainer's loss for the update; null when every group's rewards were equal (nothing to learn). */
+  loss: number | null;
+  rolloutTokensPerSecond: number | null;
+  trainTokensPerSecond: number | null;
+  seconds: number;
+  peakMemoryBytes: number | null;
+  groups: GrpoGroup[];
+}
