@@ -3,7 +3,8 @@
  * with its line-numbered problems; a small DianJin-format file shows its preview with token counts and the estimate;
  * an absurd context length is refused with what to change (Start disabled); then SFT on the tiny generated model
  * for a few steps: the loss chart gets its points, the job completes, and the adapter is offered for the chat (which
- * loads it). The training part skips when the native trainer is not built (`npm run build:trainer`).
+ * loads it), and one click starts two evaluation runs (base, base + adapter) ticked for comparison. The training part
+ * skips when the native trainer is not built (`npm run build:trainer`).
  *
  * DIANJIN_TRAIN_SHOTS=DIR also saves screenshots of the panel (light/dark, en/zh-CN) there.
  */
@@ -116,7 +117,7 @@ test('a bad file is refused line by line; a good one shows its preview and the e
   await expect(view.getByTestId('train-start-blocked')).toHaveText('Fix the settings marked in red.');
 });
 
-test('SFT on the tiny model: the loss chart fills, the job completes, and the adapter loads in the chat', async ({ page, serve }) => {
+test('SFT on the tiny model: the loss chart fills, the job completes, the adapter loads in the chat and is evaluated against its base', async ({ page, serve }) => {
   test.skip(!existsSync(trainerPath), `The native trainer is not built (${trainerPath}); run \`npm run build:trainer\`.`);
   test.setTimeout(300_000);
   await apiCall(serve, 'settings.update', { load: { threads: 1 }, language: 'en' });
@@ -170,4 +171,13 @@ test('SFT on the tiny model: the loss chart fills, the job completes, and the ad
     .poll(async () => (await apiCall<{ model: { lora?: { path: string } | null } | null }>(serve, 'inference.status')).model?.lora?.path ?? null, { timeout: 60_000 })
     .toBe(adapterPath);
   await waitForModelReady(page);
+
+  // ── Evaluate against the base: two runs of the sample set (added for it), ticked side by side in the evaluation view.
+  await page.getByTestId('training-link').click();
+  await view.getByTestId('train-result').getByRole('button', { name: 'Evaluate against the base' }).click();
+  await expect(page.getByTestId('evaluation-view')).toBeVisible();
+  const runs = page.getByTestId('eval-run');
+  await expect(runs).toHaveCount(2);
+  await expect(page.getByLabel('Compare tiny sft e2e in the chart')).toBeChecked();
+  await expect(page.getByLabel(/^Compare .* \(base\) in the chart$/)).toBeChecked();
 });
