@@ -20,6 +20,7 @@ import { TraceService } from '../inspection/TraceService';
 import { EvaluationRepository, EvaluationService, evalTargets } from '../evaluation';
 import { TrainingRepository, TrainingService, locateTrainer, prepWorkerPathBeside } from '../training';
 import { exportTrainingJob } from '../training/export';
+import { checkpointSampler } from '../training/checkpointSamples';
 import { forkInferenceProcess, type SpawnInferenceProcess } from '../inference/process';
 import { ModelService } from '../models/ModelService';
 import { ModelLibrary } from '../models/ModelLibrary';
@@ -141,6 +142,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       conversation: (id) => store.getConversation(id),
     },
     registerAdapter: (adapter) => void library.addAdapter(adapter),
+    sample: checkpointSampler({ workerPath: options.workerPath, spawn: options.spawnInferenceProcess ?? forkInferenceProcess, threads: () => store.getSettings().load.threads }),
     ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}),
   });
 

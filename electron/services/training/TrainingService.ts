@@ -37,6 +37,9 @@ import { runPrep, type PrepResult } from './prep/runPrep';
 import type { TrainingRepository, StoredJob } from './TrainingRepository';
 import { startTrainer, trainerUnavailable, type TrainerJob, type TrainerMessage, type TrainerRun } from './trainerProcess';
 
+/** In a job's folder: the prompts each checkpoint's adapter answers (`{turns, question, reference}[]`). */
+export const SAMPLE_PROMPTS_FILE = 'sample-prompts.json';
+
 export interface TrainingServiceOptions {
   repository: TrainingRepository;
   events: EventHub<AppEvent>;
@@ -208,6 +211,9 @@ export class TrainingService {
         signal,
       );
       const preview = this.preview(model.path, data, prep, config.contextLength, config.promptStyle, 0);
+      // The questions answered with each checkpoint's adapter: held-out ones when there are, else the first ones.
+      const sampleIndexes = (validationIndexes.length > 0 ? validationIndexes : data.items.map((_, i) => i)).slice(0, 2);
+      await writeFile(path.join(jobDir, SAMPLE_PROMPTS_FILE), JSON.stringify(sampleIndexes.map((i) => ({ turns: data.prompts[i]!.turns, question: data.items[i]!.item.question, reference: data.items[i]!.item.answer }))));
       if (prep.written.train === 0) {
         throw new AppError('TRAIN_DATA_INVALID', `No example fits a ${config.contextLength}-token context (the longest has ${preview.maxTokens} tokens). Raise the context length or shorten the examples.`, {
           errors: preview.errors,
@@ -410,6 +416,7 @@ export class TrainingService {
     let stopped = false;
     const sampling = new AbortController();
     let samplingChain: Promise<void> = Promise.resolve();
+    let samplingTask: Promise<void> | null = null;
 
     const onMessage = (message: TrainerMessage) => {
       switch (message.type) {
@@ -450,15 +457,21 @@ export class TrainingService {
           const copy = path.join(checkpointDir, `adapter-step-${message.step}.gguf`);
           samplingChain = samplingChain
             .then(() => copyFile(message.adapter, copy))
-            .then(async () => {
+            .then(() => {
               this.repo.addCheckpoint(job.id, { step: message.step, adapterPath: copy, createdAt: this.now() });
-              if (!this.options.sample || sampling.signal.aborted) return;
-              const samples = await this.options.sample(this.repo.get(job.id), copy, message.step, sampling.signal);
-              samples.forEach((s, seq) => {
-                const sample = { ...s, step: message.step };
-                this.repo.addSample(job.id, seq, sample);
-                this.emitProgress(job.id, { sample });
-              });
+              // One sampling at a time, never a backlog: a checkpoint that comes while one runs is not sampled.
+              if (!this.options.sample || sampling.signal.aborted || samplingTask) return;
+              samplingTask = this.options
+                .sample(this.repo.get(job.id), copy, message.step, sampling.signal)
+                .then((samples) =>
+                  samples.forEach((s, seq) => {
+                    const sample = { ...s, step: message.step };
+                    this.repo.addSample(job.id, seq, sample);
+                    this.emitProgress(job.id, { sample });
+                  }),
+                )
+                .catch(() => undefined)
+                .finally(() => (samplingTask = null));
             })
             .catch(() => undefined);
           break;
@@ -491,6 +504,7 @@ export class TrainingService {
     const exit = await run.exited;
     sampling.abort();
     await samplingChain;
+    await samplingTask;
 
     if (done) {
       this.repo.update(job.id, { status: 'complete', ownerPid: null, error: null });
