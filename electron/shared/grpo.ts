@@ -2,6 +2,7 @@
  * GRPO records: the settings of a run (DianJin-R1's by default) and what each step reports. Runtime-neutral.
  */
 import { z } from 'zod';
+import type { SerializedError } from './errors';
 import { LoraTarget, PromptStyle } from './training';
 
 export const GrpoCustomReward = z.discriminatedUnion('kind', [
@@ -89,4 +90,75 @@ export interface GrpoStepRecord {
   seconds: number;
   peakMemoryBytes: number | null;
   groups: GrpoGroup[];
+}
+
+/** A GRPO job's request: the base model (and an SFT adapter to start from), the data file, where the adapter goes. */
+export const GrpoStartInput = z
+  .object({
+    modelPath: z.string().min(1).max(4096),
+    /** An SFT adapter to start from; it is also the KL reference. */
+    initAdapter: z.string().min(1).max(4096).optional(),
+    /** JSONL with `question`, `answer` (the reference; or `reference`) and `task` (finqa, cflue, ccc, open). */
+    data: z.string().min(1).max(4096),
+    /** Where the final adapter goes. Defaults to `<data folder>/adapters/<name>-<id>.gguf`. */
+    out: z.string().min(1).max(4096).optional(),
+    name: z.string().min(1).max(200).optional(),
+    /** CPU threads for rollouts and updates (they take turns). 0 = automatic. Defaults to 0. */
+    threads: z.number().int().min(0).max(256).optional(),
+    config: GrpoConfig.optional(),
+  })
+  .strict();
+export type GrpoStartInput = z.input<typeof GrpoStartInput>;
+
+export type GrpoJobStatus = 'queued' | 'running' | 'paused' | 'complete' | 'failed' | 'cancelled';
+
+/** A step's numbers, without its groups (the charts' series). */
+export type GrpoStepPoint = Omit<GrpoStepRecord, 'groups'>;
+
+export interface GrpoJobSummary {
+  id: string;
+  kind: 'grpo';
+  name: string;
+  status: GrpoJobStatus;
+  modelPath: string;
+  modelName: string;
+  initAdapter: string | null;
+  /** The adapter written when the job completes. */
+  outPath: string;
+  /** The data file the prompts were read from (a copy is kept with the job). */
+  dataPath: string;
+  /** Prompts in the data. */
+  items: number;
+  config: GrpoConfig;
+  threads: number;
+  step: number;
+  totalSteps: number;
+  /** The step of the last checkpoint (`resume` continues from it); null before the first. */
+  checkpointStep: number | null;
+  /** The last step's numbers, null before the first step. */
+  last: GrpoStepPoint | null;
+  /** Seconds left while running, from the recent step times. */
+  etaSeconds: number | null;
+  /** Seconds spent, over every session of the job. */
+  elapsedSeconds: number;
+  error: SerializedError | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface GrpoJobDetail extends GrpoJobSummary {
+  /** Every step's numbers, in order. */
+  series: GrpoStepPoint[];
+  /** The sampled groups of the most recent steps (older steps keep their numbers only). */
+  recentGroups: Array<{ step: number; groups: GrpoGroup[] }>;
+  /** Lines of the data file that were skipped, and why (`line 3: not JSON`). */
+  warnings: string[];
+}
+
+/** A GRPO job advanced (a step) or changed state. */
+export interface GrpoProgressEvent {
+  type: 'grpo.progress';
+  job: GrpoJobSummary;
+  /** The step just finished, with its groups; null for a change of state. */
+  step: GrpoStepRecord | null;
 }

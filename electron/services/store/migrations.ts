@@ -316,6 +316,56 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: 'GRPO jobs and their steps',
+    up: /* sql */ `
+      CREATE TABLE grpo_jobs (
+        id               TEXT PRIMARY KEY NOT NULL,
+        name             TEXT NOT NULL,
+        -- No CHECK on status (as train_jobs).
+        status           TEXT NOT NULL,
+        model_path       TEXT NOT NULL,
+        model_name       TEXT NOT NULL,
+        init_adapter     TEXT,
+        out_path         TEXT NOT NULL,
+        data_path        TEXT NOT NULL,
+        work_dir         TEXT NOT NULL,
+        config_json      TEXT NOT NULL,
+        items            INTEGER NOT NULL,
+        threads          INTEGER NOT NULL DEFAULT 0,
+        warnings_json    TEXT NOT NULL DEFAULT '[]',
+        step             INTEGER NOT NULL DEFAULT 0,
+        total_steps      INTEGER NOT NULL,
+        checkpoint_step  INTEGER,
+        elapsed_seconds  REAL NOT NULL DEFAULT 0,
+        owner_pid        INTEGER,
+        error_code       TEXT,
+        error_message    TEXT,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL
+      );
+      CREATE INDEX grpo_jobs_by_created_at ON grpo_jobs (created_at DESC);
+
+      -- A row per step: the numbers of GrpoStepRecord, and its sampled groups as JSON (kept for recent steps only).
+      CREATE TABLE grpo_steps (
+        job_id                    TEXT NOT NULL REFERENCES grpo_jobs (id) ON DELETE CASCADE,
+        step                      INTEGER NOT NULL,
+        reward_mean               REAL NOT NULL,
+        reward_std                REAL NOT NULL,
+        format_reward             REAL NOT NULL,
+        accuracy_reward           REAL NOT NULL,
+        length                    REAL NOT NULL,
+        loss                      REAL,
+        rollout_tokens_per_second REAL,
+        train_tokens_per_second   REAL,
+        seconds                   REAL NOT NULL,
+        peak_memory_bytes         INTEGER,
+        groups_json               TEXT,
+        PRIMARY KEY (job_id, step)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this build writes. */
