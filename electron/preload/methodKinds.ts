@@ -71,4 +71,11 @@ export const methodKinds: MethodKinds = {
   'train.job': 'call',
   'train.adapters': 'call',
   'train.export': 'call',
+  'grpo.start': 'call',
+  'grpo.pause': 'call',
+  'grpo.resume': 'call',
+  'grpo.cancel': 'call',
+  'grpo.remove': 'call',
+  'grpo.jobs': 'call',
+  'grpo.job': 'call',
 };

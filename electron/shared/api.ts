@@ -20,6 +20,7 @@ import {
 } from './records';
 import type { SerializedError } from './errors';
 import { TrainExportRequest, type TrainExportResult } from './trainExport';
+import { GrpoStartInput, type GrpoJobDetail, type GrpoJobSummary, type GrpoProgressEvent } from './grpo';
 import { TraceInput, type TraceCheckResult, type TraceComparison } from './inspection';
 import type { DocumentPageView, DocumentSummary, IngestBatchResult, IngestProgress, SearchResult } from './documents';
 import type { CatalogEntryWithFit, DownloadJob, DownloadProgress, DownloadResult, MirrorChoice } from './models';
@@ -155,7 +156,11 @@ export type AppEvent =
   /** A fine-tuning job advanced (a step, a validation loss, a sample) or changed state. */
   | TrainProgressEvent
   /** Fine-tuning jobs were added or removed. */
-  | { type: 'train.changed' };
+  | { type: 'train.changed' }
+  /** A GRPO job advanced (a step, with its sampled groups) or changed state. */
+  | GrpoProgressEvent
+  /** GRPO jobs were added or removed. */
+  | { type: 'grpo.changed' };
 
 export type ChatChunk =
   | { type: 'start'; conversation: ConversationSummary; userMessage: MessageRecord; assistantMessage: MessageRecord; startInReasoning: boolean }
@@ -374,6 +379,18 @@ export const api = {
   'train.adapters': call<TrainedAdapter[]>()(empty),
   /** Writes a job folder for a GPU cluster: verl (GRPO) or LLaMA-Factory (SFT), DianJin-R1's settings, DianJin-R1's reward. */
   'train.export': call<TrainExportResult>()(TrainExportRequest),
+
+  /** Reads and checks the GRPO data (line-numbered problems) and queues a job (refused with TRAINER_UNAVAILABLE or TRAIN_DATA_INVALID); progress arrives as `grpo.progress` events. */
+  'grpo.start': call<GrpoJobSummary>()(GrpoStartInput),
+  /** Stops a job after cutting its step's rollouts short, with a checkpoint; `grpo.resume` continues it. */
+  'grpo.pause': call<GrpoJobSummary>()(z.object({ jobId: id }).strict()),
+  /** Continues a paused or failed job (after a crash or a restart too) from its last checkpoint. */
+  'grpo.resume': call<GrpoJobSummary>()(z.object({ jobId: id }).strict()),
+  'grpo.cancel': call<GrpoJobSummary>()(z.object({ jobId: id }).strict()),
+  'grpo.remove': call<{ removed: boolean }>()(z.object({ jobId: id }).strict()),
+  'grpo.jobs': call<GrpoJobSummary[]>()(empty),
+  /** A job with its per-step series (reward, format, accuracy, length, loss, speed) and the sampled groups of its recent steps. */
+  'grpo.job': call<GrpoJobDetail>()(z.object({ jobId: id }).strict()),
 } as const;
 
 export type Api = typeof api;

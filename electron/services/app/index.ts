@@ -20,6 +20,7 @@ import { TraceService } from '../inspection/TraceService';
 import { EvaluationRepository, EvaluationService, evalTargets } from '../evaluation';
 import { TrainingRepository, TrainingService, locateTrainer, prepWorkerPathBeside } from '../training';
 import { exportTrainingJob } from '../training/export';
+import { GrpoRepository, GrpoService, grpoRollouts } from '../training/grpo';
 import { checkpointSampler } from '../training/checkpointSamples';
 import { forkInferenceProcess, type SpawnInferenceProcess } from '../inference/process';
 import { ModelService } from '../models/ModelService';
@@ -72,6 +73,7 @@ export interface AppServices {
   documents: DocumentService;
   evaluation: EvaluationService;
   training: TrainingService;
+  grpo: GrpoService;
   events: EventHub<AppEvent>;
   dispose(): Promise<void>;
 }
@@ -144,6 +146,20 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     registerAdapter: (adapter) => void library.addAdapter(adapter),
     sample: checkpointSampler({ workerPath: options.workerPath, spawn: options.spawnInferenceProcess ?? forkInferenceProcess, threads: () => store.getSettings().load.threads }),
     ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}),
+  });
+  const grpo = new GrpoService({
+    repository: new GrpoRepository(store.database),
+    events,
+    dataDir: paths.dataDir,
+    trainerPath: () => options.trainerPath ?? locateTrainer({ workerPath: options.workerPath }),
+    openRollouts: grpoRollouts({
+      workerPath: options.workerPath,
+      spawn: options.spawnInferenceProcess ?? forkInferenceProcess,
+      modelsDir: paths.modelsDir,
+      ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}),
+      loadSettings: () => store.getSettings().load,
+    }),
+    registerAdapter: (adapter) => void library.addAdapter(adapter),
   });
 
   if (options.modelPath) {
@@ -309,6 +325,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'train.job': async ({ jobId }) => training.detail(jobId),
     'train.adapters': async () => library.adapters(),
     'train.export': ({ format, dataPath, outDir, model, force }) => exportTrainingJob(format, { path: dataPath }, outDir, { ...(model ? { model } : {}), force }),
+    'grpo.start': (input) => grpo.start(input),
+    'grpo.pause': ({ jobId }) => grpo.pause(jobId),
+    'grpo.resume': async ({ jobId }) => grpo.resume(jobId),
+    'grpo.cancel': ({ jobId }) => grpo.cancel(jobId),
+    'grpo.remove': async ({ jobId }) => ({ removed: await grpo.remove(jobId) }),
+    'grpo.jobs': async () => grpo.list(),
+    'grpo.job': async ({ jobId }) => grpo.detail(jobId),
   };
 
   let disposed = false;
@@ -323,6 +346,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     documents,
     evaluation,
     training,
+    grpo,
     events,
     async dispose() {
       if (disposed) return;
@@ -330,6 +354,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       chatService.stopAll();
       await evaluation.stopAll();
       await training.stopAll();
+      await grpo.stopAll();
       await inference.dispose();
       store.close();
     },
