@@ -13,6 +13,7 @@ import { runEvalExport, runEvalImport, runEvalList, runEvalResume, runEvalRun, r
 import { runTrainEstimate, runTrainList, runTrainPrepare, runTrainResume, runTrainShow, runTrainSft } from './train';
 import { packageVersion } from './runtime';
 import { runTrainExport } from './trainExport';
+import { runTrainGrpo } from './trainGrpo';
 
 function intArg(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -261,6 +262,34 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print {format, out, files, items, validationItems, errors, warnings} as one JSON object')
     .action(async (opts) => {
       process.exitCode = await runTrainExport(opts);
+    });
+
+  trainGroup()
+    .command('grpo')
+    .description("Train a LoRA adapter with GRPO and DianJin-R1's dual reward (format + accuracy); a line per step on stderr; Ctrl-C pauses (`train resume` continues).")
+    .requiredOption('-m, --model <path>', 'base GGUF model (kept frozen)')
+    .option('--lora <path>', 'SFT adapter GGUF to start from (also the KL reference)')
+    .requiredOption('--data <file>', 'JSONL with question, answer (the reference) and task (finqa, cflue, ccc, open)')
+    .option('-o, --out <file>', 'where to write the adapter GGUF (default: <data folder>/adapters/)')
+    .option('--group <n>', 'answers sampled per prompt (default 8)', intArg('--group', 2, 64))
+    .option('--steps <n>', 'GRPO steps (default 100)', intArg('--steps', 1, 100_000))
+    .option('--prompts-per-step <p>', 'prompts per step, each with its group (default 2)', intArg('--prompts-per-step', 1, 64))
+    .option('--max-tokens <n>', 'longest sampled answer in tokens (default 1024)', intArg('--max-tokens', 1, 32768))
+    .option('--lr <x>', 'learning rate (default 2e-5)', floatArg('--lr', 1e-12, 1))
+    .option('--beta <b>', 'KL penalty against the starting adapter (default 0.001; 0 turns it off)', floatArg('--beta', 0, 10))
+    .option('--ctx <n>', 'training context in tokens; prompt + answer must fit (default 1024)', intArg('--ctx', 64, 65536))
+    .option('--temperature <t>', 'sampling temperature (default 0.6)', floatArg('--temperature', 0.05, 2))
+    .option('--top-p <p>', 'nucleus sampling (default 0.95)', floatArg('--top-p', 0.001, 1))
+    .option('--rank <r>', 'LoRA rank (default 8)', intArg('--rank', 1, 256))
+    .option('--alpha <a>', 'LoRA alpha (default 16)', floatArg('--alpha', 0.001, 1024))
+    .option('--seed <n>', 'seed for the adapter, the prompt order and sampling', intArg('--seed', 0, 2 ** 31 - 1))
+    .option('--threads <n>', 'CPU threads (0 = automatic)', intArg('--threads', 0, 256))
+    .option('--checkpoint-every <n>', 'checkpoint every N steps (default 5)', intArg('--checkpoint-every', 1, 10_000))
+    .addOption(new Option('--prompt <style>', "question side: evaluation's DianJin-R1 prompt, or the bare question as the chat asks it (default dianjin)").choices(['dianjin', 'chat']))
+    .option('--name <text>', 'name of the job')
+    .option('--json', 'print {reward, formatReward, accuracyReward, loss, length, out, …} as one JSON object on the last line')
+    .action(async (opts) => {
+      process.exitCode = await runTrainGrpo(opts);
     });
 
   const trainCmd = trainGroup();

@@ -9,6 +9,7 @@ import type { SftConfigInput, TrainJobSummary, TrainStartInput } from '../shared
 import type { AppServices } from '../services/app';
 import { formatDuration } from '../services/training';
 import { createCliServices } from './services';
+import { reportGrpo, resumeGrpo } from './trainGrpo';
 
 const ctx = (signal: AbortSignal) => ({ signal, host: 'cli' as const });
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
@@ -147,6 +148,7 @@ export async function runTrainSft(options: TrainSftCliOptions): Promise<number> 
 
 export async function runTrainResume(jobId: string, options: { json?: boolean }): Promise<number> {
   return withServices(async (services) => {
+    if (services.grpo.has(jobId)) return resumeGrpo(services, jobId, options);
     const job = services.training.resume(jobId);
     process.stderr.write(`Resuming ${job.id} from step ${job.checkpointStep ?? 0}.\n`);
     return follow(services, job.id, options);
@@ -156,11 +158,13 @@ export async function runTrainResume(jobId: string, options: { json?: boolean })
 export async function runTrainList(options: { json?: boolean }): Promise<number> {
   return withServices(async (services) => {
     const jobs = services.training.list();
+    const grpoJobs = services.grpo.list();
     if (options.json) {
-      process.stdout.write(JSON.stringify({ jobs }) + '\n');
+      process.stdout.write(JSON.stringify({ jobs, grpoJobs }) + '\n');
       return 0;
     }
-    if (jobs.length === 0) process.stdout.write('No training jobs yet. Start one with `dianjin train sft --model BASE.gguf --data FILE.jsonl --out ADAPTER.gguf`.\n');
+    for (const job of grpoJobs) process.stdout.write(`${job.id}  ${job.status.padEnd(9)}  ${job.step}/${job.totalSteps}  GRPO${job.last ? ` reward ${job.last.rewardMean.toFixed(2)}` : ''}  ${job.name}\n`);
+    if (jobs.length === 0 && grpoJobs.length === 0) process.stdout.write('No training jobs yet. Start one with `dianjin train sft --model BASE.gguf --data FILE.jsonl --out ADAPTER.gguf`.\n');
     for (const job of jobs) {
       const loss = job.lastLoss !== null ? `loss ${job.lastLoss.toFixed(3)}` : '';
       process.stdout.write(`${job.id}  ${job.status.padEnd(9)}  ${job.step}/${job.totalSteps ?? '?'}  ${loss}  ${job.name}\n`);
@@ -171,7 +175,8 @@ export async function runTrainList(options: { json?: boolean }): Promise<number>
 
 export async function runTrainShow(jobId: string, options: { json?: boolean }): Promise<number> {
   return withServices(async (services) => {
-    report(services, services.training.summary(jobId), options);
+    if (services.grpo.has(jobId)) reportGrpo(services, services.grpo.summary(jobId), options);
+    else report(services, services.training.summary(jobId), options);
     return 0;
   });
 }

@@ -361,5 +361,7 @@ function handle(message: HostToWorker): void {
   else queue = settled;
 }
 
+// A GRPO job's rollout process outlives a terminal's Ctrl-C, which pauses the job: the job still needs it to finish the step.
+if (process.env.DIANJIN_IGNORE_SIGINT === '1') process.on('SIGINT', () => undefined);
 onHostMessage(handle);
 post({ type: 'ready', pid: process.pid });

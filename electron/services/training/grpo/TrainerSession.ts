@@ -113,7 +113,9 @@ export class TrainerSession {
 
   /** Starts `dianjin-trainer session --config jobFile` (the job file written by the caller). */
   static start(binary: string, jobFile: string): TrainerSession {
-    const child = spawn(binary, ['session', '--config', jobFile], { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    // Its own process group: a terminal's Ctrl-C reaches only the CLI, which pauses the run through the session (the
+    // session would otherwise stop before the run's checkpoint). It still ends when its stdin closes with the parent.
+    const child = spawn(binary, ['session', '--config', jobFile], { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
     return new TrainerSession(child);
   }
 

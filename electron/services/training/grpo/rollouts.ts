@@ -36,7 +36,9 @@ export interface GrpoRolloutsOptions {
 export function grpoRollouts(options: GrpoRolloutsOptions): OpenRollouts {
   return async (modelPath, { contextSize, threads, signal }) => {
     // maxCrashes 0: a crash fails the job (resume continues from its checkpoint) instead of being retried behind it.
-    const host = new InferenceHost({ workerPath: options.workerPath, spawn: options.spawn, maxCrashes: 0 });
+    // A terminal's Ctrl-C pauses the job (a checkpoint after the step in flight): the rollout process must not die of it.
+    const spawn: SpawnInferenceProcess = (workerPath, env) => options.spawn(workerPath, { ...env, DIANJIN_IGNORE_SIGINT: '1' });
+    const host = new InferenceHost({ workerPath: options.workerPath, spawn, maxCrashes: 0 });
     const models = new ModelService({ modelsDir: options.modelsDir, host, ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}) });
     const saved = options.loadSettings();
     const load: LoadSettings = { ...saved, threads: threads > 0 ? threads : saved.threads, contextSize: Math.max(256, contextSize), lora: null };
