@@ -56,6 +56,8 @@ function configOf(o: TrainGrpoCliOptions): GrpoConfigInput {
 }
 
 const fixed = (value: number | null | undefined, digits: number) => (value === null || value === undefined ? '-' : value.toFixed(digits));
+/** A KL-only loss is tiny: keep its digits. */
+const lossText = (loss: number | null) => (loss !== null && loss !== 0 && Math.abs(loss) < 0.001 ? loss.toExponential(1) : fixed(loss, 3));
 
 /** Follows a GRPO job until it stops, printing a line per step; Ctrl-C pauses it. */
 export async function followGrpo(services: AppServices, jobId: string, options: { json?: boolean }): Promise<number> {
@@ -72,7 +74,7 @@ export async function followGrpo(services: AppServices, jobId: string, options: 
     const s = event.step;
     const eta = event.job.etaSeconds !== null && s.step < s.totalSteps ? `  ETA ${formatDuration(event.job.etaSeconds)}` : '';
     process.stderr.write(
-      `step ${s.step}/${s.totalSteps}  reward ${fixed(s.rewardMean, 2)}±${fixed(s.rewardStd, 2)}  format ${fixed(s.formatReward, 2)}  accuracy ${fixed(s.accuracyReward, 2)}  len ${Math.round(s.length)}  loss ${fixed(s.loss, 3)}  rollout ${fixed(s.rolloutTokensPerSecond, 0)} tok/s${eta}\n`,
+      `step ${s.step}/${s.totalSteps}  reward ${fixed(s.rewardMean, 2)}±${fixed(s.rewardStd, 2)}  format ${fixed(s.formatReward, 2)}  accuracy ${fixed(s.accuracyReward, 2)}  len ${Math.round(s.length)}  loss ${lossText(s.loss)}  rollout ${fixed(s.rolloutTokensPerSecond, 0)} tok/s${eta}\n`,
     );
   });
   try {
