@@ -44,6 +44,19 @@ describe('InferenceHost', () => {
     expect(host.status.restarts).toBe(0);
   });
 
+  it('settles a load or an answer in flight when it is disposed (CANCELLED), instead of leaving it waiting', async () => {
+    const starting = new InferenceHost({ workerPath: builtWorker, spawn: forkInferenceProcess });
+    const loading = starting.load(tinyModel, load);
+    await starting.dispose();
+    await expect(loading).rejects.toMatchObject({ code: 'CANCELLED' });
+
+    const answering = new InferenceHost({ workerPath: builtWorker, spawn: forkInferenceProcess });
+    await answering.load(tinyModel, load);
+    const answer = answering.generate([{ role: 'user', content: 'hi' }], { ...defaultSettings.sampling, maxTokens: 4000 });
+    await answering.dispose();
+    await expect(answer).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
   it('refuses a second generation while one runs, and a generation with no model', async () => {
     host = new InferenceHost({ workerPath: builtWorker, spawn: forkInferenceProcess });
     await expect(host.generate([{ role: 'user', content: 'hi' }], defaultSettings.sampling)).rejects.toMatchObject({ code: 'MODEL_NOT_SELECTED' });

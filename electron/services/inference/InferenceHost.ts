@@ -55,6 +55,8 @@ export class InferenceHost {
   private crashes: number[] = [];
   private disposed = false;
   private generating = false;
+  /** Fails a start in progress (dispose while the process has not said `ready` yet). */
+  private rejectReady: ((error: AppError) => void) | null = null;
   private _status: InferenceStatus = { state: 'idle', progress: null, model: null, error: null, pid: null, restarts: 0, busy: false };
 
   constructor(private readonly options: InferenceHostOptions) {}
@@ -76,6 +78,7 @@ export class InferenceHost {
     this.child = child;
     if (this._status.state === 'idle') this.setStatus({ state: 'starting' });
     this.ready = new Promise<void>((resolve, reject) => {
+      this.rejectReady = reject;
       child.onMessage((raw) => {
         const message = raw as WorkerToHost;
         if (message.type === 'ready') {
@@ -274,6 +277,13 @@ export class InferenceHost {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    // Its exit is ignored once it is no longer the current process: settle what waits on it here.
+    const cancelled = new AppError('CANCELLED', 'The inference process was shut down.');
+    this.rejectReady?.(cancelled);
+    this.rejectReady = null;
+    for (const pending of this.pending.values()) pending.reject(cancelled);
+    this.pending.clear();
+    this.generating = false;
     const child = this.child;
     this.child = null;
     this.ready = null;

@@ -28,9 +28,7 @@ export function checkpointSampler(options: { workerPath: string; spawn: SpawnInf
     }
     if (prompts.length === 0 || signal.aborted) return [];
     const host = new InferenceHost({ workerPath: options.workerPath, spawn: options.spawn });
-    const stop = () => void host.dispose();
-    signal.addEventListener('abort', stop, { once: true });
-    try {
+    const work = (async () => {
       await host.load(job.modelPath, { threads: options.threads(), contextSize: job.config.contextLength, gpu: 'auto', gpuLayers: 'auto', lora: { path: adapterPath, scale: 1 } });
       const samples: Array<Omit<TrainSample, 'step'>> = [];
       for (const prompt of prompts) {
@@ -45,8 +43,16 @@ export function checkpointSampler(options: { workerPath: string; spawn: SpawnInf
         samples.push({ question: prompt.question, reference: prompt.reference, output: opened ? `<think>\n${text}` : text });
       }
       return samples;
+    })();
+    work.catch(() => undefined);
+    // The job ended (or was paused): stop waiting for a load or an answer in flight; the process is stopped below.
+    const aborted = new Promise<Array<Omit<TrainSample, 'step'>>>((resolve) => {
+      if (signal.aborted) resolve([]);
+      signal.addEventListener('abort', () => resolve([]), { once: true });
+    });
+    try {
+      return await Promise.race([work, aborted]);
     } finally {
-      signal.removeEventListener('abort', stop);
       await host.dispose();
     }
   };
