@@ -96,7 +96,9 @@ export type SftConfigInput = z.infer<typeof SftConfigInput>;
 
 /**
  * Defaults for a 7B model on a laptop: rank 8 and alpha 16 on every projection (QLoRA's recipe, LoRA on all linear
- * layers), lr 1e-4 with a cosine decay, 2 epochs, 2048 tokens of context (DianJin-R1's traces are long).
+ * layers), lr 1e-4 with a cosine decay, 2 epochs, 512 tokens of context: ggml has no flash-attention backward, so
+ * memory grows with the context squared, and a 7B Q4 model at 512 tokens (about 15 GiB by the estimate) is what a
+ * 16–24 GB laptop holds. DianJin-R1's traces are longer: raise it where memory allows (the estimate says).
  */
 export const defaultSftConfig: SftConfig = {
   rank: 8,
@@ -108,7 +110,7 @@ export const defaultSftConfig: SftConfig = {
   weightDecay: 0,
   epochs: 2,
   steps: 0,
-  contextLength: 2048,
+  contextLength: 512,
   gradAccumulation: 1,
   validationShare: 0.1,
   checkpointEvery: 0,

@@ -15,7 +15,7 @@ describe('training estimate', () => {
   });
 
   it('refuses a 7B model at 2048 tokens on a 16 GB laptop, and says which context fits', () => {
-    const estimate = estimateTraining('m.gguf', qwen7b, defaultSftConfig, { tokensPerEpoch: 1_000_000, availableBytes: 16 * GIB, threads: 7 });
+    const estimate = estimateTraining('m.gguf', qwen7b, { ...defaultSftConfig, contextLength: 2048 }, { tokensPerEpoch: 1_000_000, availableBytes: 16 * GIB, threads: 7 });
     expect(estimate.fits).toBe(false);
     expect(estimate.memory.attentionBytes).toBe(28 * 28 * 2048 * 2048 * 4);
     expect(estimate.advice[0]).toMatch(/Lower the context length to 256 tokens/);

@@ -97,11 +97,11 @@ describe('training store: the set and its preview', () => {
     await store.getState().chooseFile(new File(['{}'], 'set.jsonl'));
     expect(store.getState().source).toEqual({ kind: 'file', path: '/d/set.jsonl', fileName: 'set.jsonl' });
     await store.getState().prepare();
-    expect(call).toHaveBeenCalledWith('train.prepare', { modelPath: '/m/tiny.gguf', data: { kind: 'file', path: '/d/set.jsonl' }, contextLength: 2048, promptStyle: 'dianjin', previewItems: 50 });
+    expect(call).toHaveBeenCalledWith('train.prepare', { modelPath: '/m/tiny.gguf', data: { kind: 'file', path: '/d/set.jsonl' }, contextLength: 512, promptStyle: 'dianjin', previewItems: 50 });
     expect(store.getState().preview?.data?.usable).toBe(3);
     store.getState().setConfig({ rank: 16 });
     expect(store.getState().preview?.status).toBe('ready');
-    store.getState().setConfig({ contextLength: 512 });
+    store.getState().setConfig({ contextLength: 1024 });
     expect(store.getState().preview).toBeNull();
   });
 
