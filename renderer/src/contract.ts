@@ -100,6 +100,22 @@ export {
   type TrainStartInput,
   type TrainValidationPoint,
 } from '../../electron/shared/training';
+export {
+  GrpoConfig,
+  type GrpoConfigInput,
+  type GrpoCustomReward,
+  type GrpoGroup,
+  type GrpoJobDetail,
+  type GrpoJobStatus,
+  type GrpoJobSummary,
+  type GrpoProgressEvent,
+  type GrpoRewardConfig,
+  type GrpoSample,
+  type GrpoStartInput,
+  type GrpoStepPoint,
+  type GrpoStepRecord,
+} from '../../electron/shared/grpo';
+export { TrainExportFormat, type TrainExportRequest, type TrainExportResult } from '../../electron/shared/trainExport';
 export { AppError, errorCodes, isErrorCode, serializeError, type ErrorCode, type SerializedError } from '../../electron/shared/errors';
 export {
   defaultSettings,

@@ -14,6 +14,7 @@ import { createDownloadsStore, type DownloadsState } from './downloads';
 import { createSettingsStore, type SettingsState } from './settings';
 import { createEvaluationStore, type EvaluationState } from './evaluation';
 import { createTrainingStore, type TrainingState } from './training';
+import { createGrpoStore, type GrpoState } from './grpo';
 import { runAppEvents } from './events';
 
 export const appStore = createAppStore({ api });
@@ -89,6 +90,13 @@ export const trainingStore = createTrainingStore({
   ...(pathForFile ? { pathForFile } : {}),
 });
 
+export const grpoStore = createGrpoStore({
+  api,
+  onError: reportError,
+  ...(uploadFile ? { upload: uploadFile } : {}),
+  ...(pathForFile ? { pathForFile } : {}),
+});
+
 export const useApp = <T>(selector: (state: AppState) => T): T => useStore(appStore, selector);
 export const useSettings = <T>(selector: (state: SettingsState) => T): T => useStore(settingsStore, selector);
 export const useConversations = <T>(selector: (state: ConversationsState) => T): T => useStore(conversationsStore, selector);
@@ -98,6 +106,7 @@ export const useDownloads = <T>(selector: (state: DownloadsState) => T): T => us
 export const useLibrary = <T>(selector: (state: LibraryState) => T): T => useStore(libraryStore, selector);
 export const useEvaluation = <T>(selector: (state: EvaluationState) => T): T => useStore(evaluationStore, selector);
 export const useTraining = <T>(selector: (state: TrainingState) => T): T => useStore(trainingStore, selector);
+export const useGrpo = <T>(selector: (state: GrpoState) => T): T => useStore(grpoStore, selector);
 
 let started = false;
 
@@ -149,10 +158,16 @@ export function startStores(): () => void {
           case 'train.changed':
             void trainingStore.getState().applyChanged();
             break;
+          case 'grpo.progress':
+            grpoStore.getState().applyProgress(event);
+            break;
+          case 'grpo.changed':
+            void grpoStore.getState().applyChanged();
+            break;
         }
       },
       async resync() {
-        await Promise.all([appStore.getState().loadInfo(), conversationsStore.getState().refreshList(), settingsStore.getState().load(), libraryStore.getState().refresh(), evaluationStore.getState().applyChanged(), trainingStore.getState().applyChanged()]);
+        await Promise.all([appStore.getState().loadInfo(), conversationsStore.getState().refreshList(), settingsStore.getState().load(), libraryStore.getState().refresh(), evaluationStore.getState().applyChanged(), trainingStore.getState().applyChanged(), grpoStore.getState().applyChanged()]);
       },
       shouldContinue: () => !appStore.getState().unauthorized,
     },
