@@ -67,8 +67,9 @@ test('a bad file is refused line by line; a good one shows its preview and the e
   const view = page.getByTestId('training-view');
   await expect(view.getByRole('heading', { name: 'Fine-tuning' })).toBeVisible();
   await expect(view.getByTestId('train-model')).not.toHaveValue('');
-  // GRPO has its place, not yet usable.
-  await expect(view.getByRole('radio', { name: /GRPO/ })).toBeDisabled();
+  // SFT is the method shown first; GRPO is the other tab.
+  await expect(view.getByRole('radio', { name: 'SFT' })).toBeChecked();
+  await expect(view.getByRole('radio', { name: 'GRPO' })).toBeEnabled();
   await expect(view.getByTestId('train-start')).toBeDisabled();
   await expect(view.getByTestId('train-start-blocked')).toHaveText('Choose a training set.');
 

@@ -102,14 +102,14 @@ export {
 } from '../../electron/shared/training';
 export {
   GrpoConfig,
+  GrpoCustomReward,
+  GrpoRewardConfig,
   type GrpoConfigInput,
-  type GrpoCustomReward,
   type GrpoGroup,
   type GrpoJobDetail,
   type GrpoJobStatus,
   type GrpoJobSummary,
   type GrpoProgressEvent,
-  type GrpoRewardConfig,
   type GrpoSample,
   type GrpoStartInput,
   type GrpoStepPoint,

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { evaluationStore, modelsStore, trainingStore, useApp, useModels, useSettings, useTraining } from '../../stores';
 import type { TrainMethod } from '../../stores/training';
 import { DataSection } from './DataSection';
+import { GrpoView } from './grpo/GrpoView';
 import { JobDetail } from './JobDetail';
 import { JobsSection } from './JobsSection';
 import { SettingsSection } from './SettingsSection';
@@ -47,7 +48,7 @@ function useLivePreviewAndEstimate() {
 
 /**
  * Fine-tuning: build a training set, choose the settings with a live estimate of memory and time, start a LoRA SFT
- * job, watch it, and use the adapter it makes. GRPO (issue 9) will be a second method beside SFT.
+ * job, watch it, and use the adapter it makes. GRPO, the second method, has its own tab (./grpo).
  */
 export function TrainingView() {
   const { t } = useTranslation();
@@ -73,17 +74,22 @@ export function TrainingView() {
       </div>
       <div className="train-tabs train-method" role="radiogroup" aria-label={t('training.method.label')}>
         {methods.map((m) => (
-          <label key={m} className={`train-tab${method === m ? ' is-active' : ''}${m === 'grpo' ? ' is-disabled' : ''}`} title={m === 'grpo' ? t('training.method.grpoComing') : undefined}>
-            <input type="radio" name="train-method" checked={method === m} disabled={m === 'grpo'} onChange={() => trainingStore.getState().setMethod(m)} />
+          <label key={m} className={`train-tab${method === m ? ' is-active' : ''}`} title={t(`training.method.${m}Help`)}>
+            <input type="radio" name="train-method" checked={method === m} data-testid={`train-method-${m}`} onChange={() => trainingStore.getState().setMethod(m)} />
             {t(`training.method.${m}`)}
-            {m === 'grpo' && <span className="badge">{t('training.method.coming')}</span>}
           </label>
         ))}
       </div>
-      <DataSection />
-      <SettingsSection onStarted={() => document.getElementById('train-detail-title')?.scrollIntoView({ block: 'start', behavior: 'smooth' })} />
-      <JobsSection />
-      <JobDetail />
+      {method === 'grpo' ? (
+        <GrpoView />
+      ) : (
+        <>
+          <DataSection />
+          <SettingsSection onStarted={() => document.getElementById('train-detail-title')?.scrollIntoView({ block: 'start', behavior: 'smooth' })} />
+          <JobsSection />
+          <JobDetail />
+        </>
+      )}
     </div>
   );
 }

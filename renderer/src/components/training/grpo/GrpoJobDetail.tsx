@@ -1,0 +1,110 @@
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { grpoStore, useGrpo } from '../../../stores';
+import { formatBytes, formatDuration, formatInteger, formatRate } from '../../../lib/format';
+import { ErrorMessage } from '../../common/ErrorMessage';
+import { Icon } from '../../common/Icon';
+import { noteText } from '../notes';
+import { formatLoss } from '../series';
+import { GrpoGroups } from './GrpoGroups';
+import { GrpoJobProgress, GrpoJobStatus } from './GrpoJobs';
+import { formatReward } from './grpoSeries';
+
+// The chart library is its own chunk: the panel shows before it loads.
+const GrpoCharts = lazy(() => import('./GrpoCharts'));
+
+/** The open GRPO job: its figures, live charts, the groups of the recent steps, and its adapter when done. */
+export function GrpoJobDetail() {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const detail = useGrpo((s) => s.detail);
+  if (!detail) return null;
+  const data = detail.data;
+  const last = data?.last ?? null;
+  return (
+    <section className="eval-section train-detail" aria-labelledby="grpo-detail-title" data-testid="grpo-detail" data-status={data?.status ?? detail.status}>
+      <div className="eval-section-header">
+        <h3 id="grpo-detail-title">{data ? data.name : t('training.detail.loading')}</h3>
+        <button type="button" className="icon-button" aria-label={t('training.detail.close')} title={t('training.detail.close')} onClick={() => grpoStore.getState().closeJob()}>
+          <Icon name="close" size={14} />
+        </button>
+      </div>
+      {detail.status === 'error' && detail.error && <ErrorMessage error={detail.error} />}
+      {data && (
+        <>
+          <div className="train-row">
+            <GrpoJobStatus job={data} />
+            <GrpoJobProgress job={data} />
+          </div>
+          <dl className="eval-figures">
+            <div>
+              <dt>{t('grpo.detail.reward')}</dt>
+              <dd data-testid="grpo-detail-reward">{last ? t('grpo.detail.rewardValue', { mean: formatReward(last.rewardMean, locale), std: formatReward(last.rewardStd, locale) }) : '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('grpo.detail.parts')}</dt>
+              <dd>{last ? t('grpo.detail.partsValue', { format: formatReward(last.formatReward, locale), accuracy: formatReward(last.accuracyReward, locale) }) : '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('grpo.detail.loss')}</dt>
+              <dd>{formatLoss(last?.loss, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('grpo.detail.speed')}</dt>
+              <dd>{last ? t('grpo.detail.speedValue', { rollout: formatRate(last.rolloutTokensPerSecond, locale), train: formatRate(last.trainTokensPerSecond, locale) }) : '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('training.detail.elapsed')}</dt>
+              <dd>{formatDuration(data.elapsedSeconds * 1000, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('training.detail.peakMemory')}</dt>
+              <dd>{formatBytes(last?.peakMemoryBytes, locale)}</dd>
+            </div>
+            <div>
+              <dt>{t('grpo.detail.sampling')}</dt>
+              <dd>{t('grpo.detail.samplingValue', { group: data.config.group, prompts: data.config.promptsPerStep, temperature: data.config.temperature, topP: data.config.topP, beta: data.config.beta })}</dd>
+            </div>
+            <div>
+              <dt>{t('grpo.detail.items')}</dt>
+              <dd>{formatInteger(data.items, locale)}</dd>
+            </div>
+          </dl>
+          {data.initAdapter && (
+            <p className="muted eval-sub">
+              {t('grpo.detail.initAdapter')} <code className="eval-mono">{data.initAdapter}</code>
+            </p>
+          )}
+          <Suspense fallback={<p className="muted">{t('training.charts.loading')}</p>}>
+            <GrpoCharts series={data.series} />
+          </Suspense>
+          <GrpoGroups detail={data} />
+          {data.warnings.length > 0 && (
+            <details className="train-notes is-warning">
+              <summary>{t('training.preview.warnings', { count: data.warnings.length })}</summary>
+              <ul>
+                {data.warnings.map((w, i) => (
+                  <li key={i} title={w}>
+                    {noteText(t, w)}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+          {data.status === 'complete' && (
+            <div className="train-result" data-testid="grpo-result">
+              <h4>{t('training.result.title')}</h4>
+              <p className="train-result-path">
+                <Icon name="file" size={14} />
+                <code className="eval-mono" data-testid="grpo-adapter-path">
+                  {data.outPath}
+                </code>
+              </p>
+              <p className="field-help">{t('grpo.detail.resultHelp')}</p>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
