@@ -24,6 +24,7 @@ import type {
 import type { SamplingSettings } from '../../shared/records';
 import type { ChatEngine } from '../engines/ChatEngine';
 import type { EventHub } from '../events/EventHub';
+import { JobQueue, type ActiveJob } from '../jobs/JobQueue';
 import { splitReasoning } from '../reasoning';
 import type { EvaluationRepository, StoredRun } from './EvaluationRepository';
 import { extractAnswer, judgeTurns, parseJudgeVerdict, scoreOutput, summarizeResults } from './scoring';
@@ -64,25 +65,31 @@ function isFatalError(error: AppError): boolean {
   return /^(MODEL_|LORA_)/.test(error.code) || ['INFERENCE_UNAVAILABLE', 'BACKEND_UNAVAILABLE', 'ENGINE_UNREACHABLE', 'ENGINE_UNAUTHORIZED'].includes(error.code);
 }
 
-interface ActiveRun {
-  runId: string;
-  controller: AbortController;
-  /** When this session of the run started and how many items it finished, for the ETA. */
+/** When this session of the run started and how many items it finished, for the ETA. */
+interface RunState {
   startedAt: number;
   finishedThisSession: number;
-  done: Promise<void>;
 }
+
+type ActiveRun = ActiveJob<RunState>;
 
 export class EvaluationService {
   private readonly repo: EvaluationRepository;
-  private readonly queue: string[] = [];
-  private active: ActiveRun | null = null;
-  private readonly waiters = new Map<string, Array<() => void>>();
+  private readonly runs: JobQueue<RunState>;
   private readonly now: () => number;
 
   constructor(private readonly options: EvaluationServiceOptions) {
     this.repo = options.repository;
     this.now = options.now ?? Date.now;
+    this.runs = new JobQueue<RunState>({
+      prepare: () => ({ startedAt: this.now(), finishedThisSession: 0 }),
+      execute: (run) => this.execute(run),
+      fail: (runId, error) => {
+        const appError = AppError.is(error) ? error : new AppError('INTERNAL', error instanceof Error ? error.message : String(error));
+        this.repo.setRunStatus(runId, 'failed', { code: appError.code, message: appError.message });
+      },
+      stopped: (runId) => this.emitProgress(runId, null),
+    });
     // Runs a stopped process left behind keep their finished items and wait for `resume`.
     this.repo.pauseAbandoned();
   }
@@ -148,7 +155,7 @@ export class EvaluationService {
       itemIds: items,
     });
     this.options.events.emit({ type: 'eval.changed' });
-    this.enqueue(run.id);
+    this.runs.enqueue(run.id);
     return this.summary(run.id);
   }
 
@@ -157,22 +164,18 @@ export class EvaluationService {
     const run = this.repo.getRun(runId);
     if (run.status === 'running' || run.status === 'queued') throw new AppError('EVAL_RUN_ACTIVE', 'This run is already running or waiting its turn.', { runId });
     this.repo.setRunStatus(runId, 'queued');
-    this.enqueue(runId);
+    this.runs.enqueue(runId);
     return this.summary(runId);
   }
 
   /** Stops a run now: the answer in flight is dropped (that item runs again on resume); `resume` continues it. */
   async pause(runId: string): Promise<EvalRunSummary> {
     const run = this.repo.getRun(runId);
-    const queued = this.queue.indexOf(runId);
-    if (queued >= 0) {
-      this.queue.splice(queued, 1);
-      this.repo.setRunStatus(runId, 'paused');
-    } else if (this.active?.runId === runId) {
-      this.active.controller.abort();
-      await this.active.done;
-    } else if (run.status === 'running' || run.status === 'queued') {
-      this.repo.setRunStatus(runId, 'paused');
+    if (this.runs.active?.id === runId) {
+      await this.runs.abort();
+    } else if (!this.runs.remove(runId, () => this.repo.setRunStatus(runId, 'paused'))) {
+      // Neither queued nor running here: a row a stopped process left behind.
+      if (run.status === 'running' || run.status === 'queued') this.repo.setRunStatus(runId, 'paused');
     }
     this.emitProgress(runId, null);
     return this.summary(runId);
@@ -180,7 +183,7 @@ export class EvaluationService {
 
   async removeRun(runId: string): Promise<boolean> {
     this.repo.getRun(runId);
-    if (this.active?.runId === runId || this.queue.includes(runId)) await this.pause(runId);
+    if (this.runs.has(runId)) await this.pause(runId);
     const removed = this.repo.removeRun(runId);
     this.options.events.emit({ type: 'eval.changed' });
     return removed;
@@ -208,20 +211,12 @@ export class EvaluationService {
   whenSettled(runId: string): Promise<EvalRunSummary> {
     const status = this.repo.getRun(runId).status;
     if (status !== 'running' && status !== 'queued') return Promise.resolve(this.summary(runId));
-    return new Promise((resolve) => {
-      const list = this.waiters.get(runId) ?? [];
-      list.push(() => resolve(this.summary(runId)));
-      this.waiters.set(runId, list);
-    });
+    return this.runs.whenSettled(runId, () => this.summary(runId));
   }
 
   /** Pauses everything (the app is closing): the running item's answer is dropped, the rest resumes later. */
   async stopAll(): Promise<void> {
-    for (const runId of this.queue.splice(0)) this.repo.setRunStatus(runId, 'paused');
-    if (this.active) {
-      this.active.controller.abort();
-      await this.active.done;
-    }
+    await this.runs.stopAll((runId) => this.repo.setRunStatus(runId, 'paused'));
   }
 
   export(runId: string, format: EvalExportFormat): EvalExport {
@@ -250,34 +245,8 @@ export class EvaluationService {
   }
 
   // ── The runner ─────────────────────────────────────────────────────────────────────────────────────────────
-  private enqueue(runId: string): void {
-    if (!this.queue.includes(runId)) this.queue.push(runId);
-    this.pump();
-  }
-
-  private pump(): void {
-    if (this.active) return;
-    const runId = this.queue.shift();
-    if (!runId) return;
-    const controller = new AbortController();
-    const active: ActiveRun = { runId, controller, startedAt: this.now(), finishedThisSession: 0, done: Promise.resolve() };
-    this.active = active;
-    active.done = this.execute(active)
-      .catch((error: unknown) => {
-        const appError = AppError.is(error) ? error : new AppError('INTERNAL', error instanceof Error ? error.message : String(error));
-        this.repo.setRunStatus(runId, 'failed', { code: appError.code, message: appError.message });
-      })
-      .finally(() => {
-        this.active = null;
-        this.emitProgress(runId, null);
-        for (const wake of this.waiters.get(runId) ?? []) wake();
-        this.waiters.delete(runId);
-        this.pump();
-      });
-  }
-
   private async execute(active: ActiveRun): Promise<void> {
-    const { runId, controller } = active;
+    const { id: runId, controller } = active;
     const signal = controller.signal;
     const run = this.repo.getRun(runId);
     this.repo.setRunStatus(runId, 'running');
@@ -304,7 +273,7 @@ export class EvaluationService {
         const write = await this.answer(engine, run, item, seq, signal);
         if (!write) return;
         this.repo.saveResult(run.id, write);
-        active.finishedThisSession++;
+        active.state.finishedThisSession++;
         this.emitProgress(run.id, this.repo.rows(run.id).find((r) => r.itemId === item.id) ?? null);
       }
     } finally {
@@ -404,7 +373,7 @@ export class EvaluationService {
 
   private toSummary(run: StoredRun, rows: EvalResultRow[]): EvalRunSummary {
     const done = rows.filter((r) => run.itemIds.includes(r.itemId)).length;
-    const active = this.active?.runId === run.id ? this.active : null;
+    const active = this.runs.activeState(run.id);
     const perItem = active && active.finishedThisSession > 0 ? (this.now() - active.startedAt) / active.finishedThisSession / 1000 : null;
     return {
       id: run.id,

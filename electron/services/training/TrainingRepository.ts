@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
 import type { SftConfig, TrainCheckpoint, TrainJobStatus, TrainLossPoint, TrainSample, TrainValidationPoint } from '../../shared/training';
+import { isAbandoned, updateJobRow } from './jobRows';
 
 interface JobRow {
   id: string;
@@ -86,16 +87,6 @@ function toJob(row: JobRow): StoredJob {
   };
 }
 
-/** Whether a process with this id is alive (signal 0 checks without sending anything). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export class TrainingRepository {
   constructor(
     private readonly db: Database,
@@ -136,8 +127,7 @@ export class TrainingRepository {
       columns.error_code = patch.error?.code ?? null;
       columns.error_message = patch.error?.message ?? null;
     }
-    const keys = Object.keys(columns);
-    this.db.prepare(`UPDATE train_jobs SET ${[...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ')} WHERE id = @id`).run({ ...columns, updated_at: this.now(), id });
+    updateJobRow(this.db, 'train_jobs', id, columns, this.now());
   }
 
   remove(id: string): boolean {
@@ -148,7 +138,7 @@ export class TrainingRepository {
   pauseAbandoned(): number {
     let count = 0;
     for (const job of this.list()) {
-      if ((job.status === 'running' || job.status === 'queued') && !(job.ownerPid !== null && job.ownerPid !== process.pid && alive(job.ownerPid))) {
+      if (isAbandoned(job)) {
         this.update(job.id, { status: 'paused', ownerPid: null });
         count++;
       }

@@ -30,6 +30,7 @@ import {
 } from '../../shared/training';
 import type { EventHub } from '../events/EventHub';
 import type { SpawnInferenceProcess } from '../inference/process';
+import { JobQueue, type ActiveJob } from '../jobs/JobQueue';
 import { inspectModelFile } from '../models/inspectModel';
 import { formatSftResponse, readSftSource, sftTurns, type NumberedSftItem, type SftSourceDeps } from './data';
 import { estimateTraining, readModelShape, wontFitError } from './estimate';
@@ -62,14 +63,13 @@ export interface TrainingServiceOptions {
   now?: () => number;
 }
 
-interface ActiveJob {
-  jobId: string;
+/** What a running job keeps beside its id (the trainer is stopped through its process, not the queue's signal). */
+interface RunState {
   run: TrainerRun | null;
   /** What the user asked for: the trainer's exit is read in that light. */
   requested: 'pause' | 'cancel' | null;
   recentStepSeconds: number[];
   elapsedBase: number;
-  done: Promise<void>;
 }
 
 /** Examples with their prompts and responses, ready to tokenise. */
@@ -82,14 +82,21 @@ interface PreparedData {
 
 export class TrainingService {
   private readonly repo: TrainingRepository;
-  private readonly queue: string[] = [];
-  private active: ActiveJob | null = null;
-  private readonly waiters = new Map<string, Array<() => void>>();
+  private readonly jobs: JobQueue<RunState>;
   private readonly now: () => number;
 
   constructor(private readonly options: TrainingServiceOptions) {
     this.repo = options.repository;
     this.now = options.now ?? Date.now;
+    this.jobs = new JobQueue<RunState>({
+      prepare: (jobId) => ({ run: null, requested: null, recentStepSeconds: [], elapsedBase: this.repo.get(jobId).elapsedSeconds }),
+      execute: (job) => this.execute(job),
+      fail: (jobId, error) => {
+        const e = error instanceof AppError ? error : new AppError('TRAIN_FAILED', error instanceof Error ? error.message : String(error));
+        this.repo.update(jobId, { status: 'failed', ownerPid: null, error: { code: e.code, message: e.message } });
+      },
+      stopped: (jobId) => this.emitProgress(jobId, {}),
+    });
     this.repo.pauseAbandoned();
   }
 
@@ -268,18 +275,15 @@ export class TrainingService {
   private async halt(jobId: string, what: 'pause' | 'cancel'): Promise<TrainJobSummary> {
     const job = this.repo.get(jobId);
     const status = what === 'pause' ? 'paused' : 'cancelled';
-    const queued = this.queue.indexOf(jobId);
-    if (queued >= 0) {
-      this.queue.splice(queued, 1);
-      this.repo.update(jobId, { status, ownerPid: null });
-      this.settle(jobId);
-    } else if (this.active?.jobId === jobId) {
-      this.active.requested = what;
-      if (what === 'pause') this.active.run?.stop();
-      else this.active.run?.kill();
-      await this.active.done;
-    } else if (job.status === 'running' || job.status === 'queued' || (what === 'cancel' && job.status === 'paused') || (what === 'cancel' && job.status === 'failed')) {
-      this.repo.update(jobId, { status, ownerPid: null });
+    const active = this.jobs.active;
+    if (active?.id === jobId) {
+      active.state.requested = what;
+      if (what === 'pause') active.state.run?.stop();
+      else active.state.run?.kill();
+      await active.done;
+    } else if (!this.jobs.remove(jobId, () => this.repo.update(jobId, { status, ownerPid: null }))) {
+      // Neither queued nor running here: a row a stopped process left behind.
+      if (job.status === 'running' || job.status === 'queued' || (what === 'cancel' && job.status === 'paused') || (what === 'cancel' && job.status === 'failed')) this.repo.update(jobId, { status, ownerPid: null });
     }
     this.emitProgress(jobId, {});
     return this.summary(jobId);
@@ -287,7 +291,7 @@ export class TrainingService {
 
   async remove(jobId: string): Promise<boolean> {
     const job = this.repo.get(jobId);
-    if (this.active?.jobId === jobId || this.queue.includes(jobId)) await this.cancel(jobId);
+    if (this.jobs.has(jobId)) await this.cancel(jobId);
     const removed = this.repo.remove(jobId);
     await rm(job.jobDir, { recursive: true, force: true });
     this.options.events.emit({ type: 'train.changed' });
@@ -327,60 +331,34 @@ export class TrainingService {
   whenSettled(jobId: string): Promise<TrainJobSummary> {
     const status = this.repo.get(jobId).status;
     if (status !== 'running' && status !== 'queued') return Promise.resolve(this.summary(jobId));
-    return new Promise((resolve) => {
-      const list = this.waiters.get(jobId) ?? [];
-      list.push(() => resolve(this.summary(jobId)));
-      this.waiters.set(jobId, list);
-    });
+    return this.jobs.whenSettled(jobId, () => this.summary(jobId));
   }
 
   /** Pauses everything (the app is closing): the running job checkpoints and stops; queued ones wait for resume. */
   async stopAll(): Promise<void> {
-    for (const jobId of this.queue.splice(0)) {
-      this.repo.update(jobId, { status: 'paused', ownerPid: null });
-      this.settle(jobId);
-    }
-    if (this.active) {
-      const active = this.active;
-      active.requested = 'pause';
-      active.run?.stop();
-      // A step of a large model can take minutes: wait a while for the checkpoint, then end it (resume repeats the steps since the last one).
-      const timer = setTimeout(() => active.run?.kill(), 30_000);
-      await active.done;
-      clearTimeout(timer);
-    }
+    await this.jobs.stopAll(
+      (jobId) => this.repo.update(jobId, { status: 'paused', ownerPid: null }),
+      async (active) => {
+        active.state.requested = 'pause';
+        active.state.run?.stop();
+        // A step of a large model can take minutes: wait a while for the checkpoint, then end it (resume repeats the steps since the last one).
+        const timer = setTimeout(() => active.state.run?.kill(), 30_000);
+        await active.done;
+        clearTimeout(timer);
+      },
+    );
   }
 
   // ── Running ────────────────────────────────────────────────────────────────────────────────────────────────
   private enqueue(jobId: string): void {
     this.repo.update(jobId, { ownerPid: process.pid });
-    this.queue.push(jobId);
     this.emitProgress(jobId, {});
-    this.pump();
+    this.jobs.enqueue(jobId);
   }
 
-  private pump(): void {
-    if (this.active) return;
-    const next = this.queue.shift();
-    if (!next) return;
-    const job = this.repo.get(next);
-    const active: ActiveJob = { jobId: next, run: null, requested: null, recentStepSeconds: [], elapsedBase: job.elapsedSeconds, done: Promise.resolve() };
-    this.active = active;
-    active.done = this.execute(active)
-      .catch((error: unknown) => {
-        const e = error instanceof AppError ? error : new AppError('TRAIN_FAILED', error instanceof Error ? error.message : String(error));
-        this.repo.update(next, { status: 'failed', ownerPid: null, error: { code: e.code, message: e.message } });
-      })
-      .finally(() => {
-        this.active = null;
-        this.emitProgress(next, {});
-        this.settle(next);
-        this.pump();
-      });
-  }
-
-  private async execute(active: ActiveJob): Promise<void> {
-    const job = this.repo.get(active.jobId);
+  private async execute(active: ActiveJob<RunState>): Promise<void> {
+    const { state } = active;
+    const job = this.repo.get(active.id);
     const binary = this.options.trainerPath();
     if (!binary) throw trainerUnavailable();
     const checkpointDir = path.join(job.jobDir, 'checkpoints');
@@ -436,12 +414,12 @@ export class TrainingService {
             tokensPerSecond: message.tokensPerSecond,
             peakMemoryBytes: message.peakMemoryBytes,
             lr: message.lr,
-            elapsedSeconds: active.elapsedBase + message.elapsedSeconds,
+            elapsedSeconds: state.elapsedBase + message.elapsedSeconds,
           };
           this.repo.addPoint(job.id, point);
           this.repo.update(job.id, { step: message.step, totalSteps: message.totalSteps, elapsedSeconds: point.elapsedSeconds });
-          active.recentStepSeconds.push(message.stepSeconds);
-          if (active.recentStepSeconds.length > 20) active.recentStepSeconds.shift();
+          state.recentStepSeconds.push(message.stepSeconds);
+          if (state.recentStepSeconds.length > 20) state.recentStepSeconds.shift();
           this.emitProgress(job.id, { point });
           break;
         }
@@ -497,10 +475,10 @@ export class TrainingService {
     await writeFile(jobFile, JSON.stringify(trainerJob, null, 2));
     this.repo.update(job.id, { status: 'running', error: null, ownerPid: process.pid });
     this.emitProgress(job.id, {});
-    if (active.requested) return this.finishRequested(active);
+    if (state.requested) return this.finishRequested(active);
 
     const run = startTrainer(binary, jobFile, onMessage);
-    active.run = run;
+    state.run = run;
     const exit = await run.exited;
     sampling.abort();
     await samplingChain;
@@ -511,11 +489,11 @@ export class TrainingService {
       this.options.registerAdapter?.({ path: job.outPath, baseModelPath: job.modelPath, jobId: job.id, name: job.name, createdAt: this.now() });
       return;
     }
-    if (active.requested === 'cancel') {
+    if (state.requested === 'cancel') {
       this.repo.update(job.id, { status: 'cancelled', ownerPid: null });
       return;
     }
-    if (stopped || (active.requested === 'pause' && exit.code === 0)) {
+    if (stopped || (state.requested === 'pause' && exit.code === 0)) {
       this.repo.update(job.id, { status: 'paused', ownerPid: null });
       return;
     }
@@ -525,15 +503,8 @@ export class TrainingService {
     throw new AppError('TRAIN_FAILED', `${reason}${resumable !== null ? ` Resume continues from step ${resumable}.` : ''}`, { exitCode: exit.code, signal: exit.signal });
   }
 
-  private finishRequested(active: ActiveJob): void {
-    this.repo.update(active.jobId, { status: active.requested === 'cancel' ? 'cancelled' : 'paused', ownerPid: null });
-  }
-
-  private settle(jobId: string): void {
-    const list = this.waiters.get(jobId);
-    if (!list) return;
-    this.waiters.delete(jobId);
-    for (const resolve of list) resolve();
+  private finishRequested(active: ActiveJob<RunState>): void {
+    this.repo.update(active.id, { status: active.state.requested === 'cancel' ? 'cancelled' : 'paused', ownerPid: null });
   }
 
   private emitProgress(jobId: string, extra: { point?: TrainLossPoint; validation?: { step: number; loss: number }; sample?: TrainSample }): void {
@@ -550,8 +521,7 @@ export class TrainingService {
     const points = this.repo.points(job.id);
     const validation = this.repo.validation(job.id);
     const last = points.at(-1);
-    const active = this.active?.jobId === job.id ? this.active : null;
-    const recent = active?.recentStepSeconds ?? [];
+    const recent = this.jobs.activeState(job.id)?.recentStepSeconds ?? [];
     const etaSeconds =
       job.status === 'running' && job.totalSteps !== null && recent.length > 0 ? ((job.totalSteps - job.step) * recent.reduce((a, b) => a + b, 0)) / recent.length : null;
     const peak = points.reduce((max, p) => Math.max(max, p.peakMemoryBytes), 0);

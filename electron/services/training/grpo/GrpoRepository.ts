@@ -6,6 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../../../shared/errors';
 import type { GrpoConfig, GrpoGroup, GrpoJobStatus, GrpoStepPoint, GrpoStepRecord } from '../../../shared/grpo';
+import { isAbandoned, updateJobRow } from '../jobRows';
 
 interface JobRow {
   id: string;
@@ -116,16 +117,6 @@ function toPoint(row: StepRow, totalSteps: number): GrpoStepPoint {
   };
 }
 
-/** Whether a process with this id is alive (signal 0 checks without sending anything). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export class GrpoRepository {
   constructor(
     private readonly db: Database,
@@ -168,8 +159,7 @@ export class GrpoRepository {
       columns.error_code = patch.error?.code ?? null;
       columns.error_message = patch.error?.message ?? null;
     }
-    const keys = Object.keys(columns);
-    this.db.prepare(`UPDATE grpo_jobs SET ${[...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ')} WHERE id = @id`).run({ ...columns, updated_at: this.now(), id });
+    updateJobRow(this.db, 'grpo_jobs', id, columns, this.now());
   }
 
   remove(id: string): boolean {
@@ -180,7 +170,7 @@ export class GrpoRepository {
   pauseAbandoned(): number {
     let count = 0;
     for (const job of this.list()) {
-      if ((job.status === 'running' || job.status === 'queued') && !(job.ownerPid !== null && job.ownerPid !== process.pid && alive(job.ownerPid))) {
+      if (isAbandoned(job)) {
         this.update(job.id, { status: 'paused', ownerPid: null });
         count++;
       }

@@ -14,6 +14,7 @@ import { AppError, isErrorCode } from '../../../shared/errors';
 import { GrpoConfig, type GrpoJobDetail, type GrpoJobSummary, type GrpoStartInput, type GrpoStepRecord } from '../../../shared/grpo';
 import type { TrainedAdapter } from '../../../shared/training';
 import type { EventHub } from '../../events/EventHub';
+import { JobQueue, type ActiveJob } from '../../jobs/JobQueue';
 import { inspectLoraAdapter } from '../../models/inspectLora';
 import { inspectModelFile } from '../../models/inspectModel';
 import { trainerUnavailable } from '../trainerProcess';
@@ -43,25 +44,32 @@ export interface GrpoServiceOptions {
   now?: () => number;
 }
 
-interface ActiveJob {
-  jobId: string;
-  controller: AbortController;
+/** What a running job keeps beside its id and controller. */
+interface RunState {
   /** What the user asked for: how a `paused` return of the runner is recorded. */
   requested: 'pause' | 'cancel' | null;
   recentStepSeconds: number[];
-  done: Promise<void>;
 }
 
 export class GrpoService {
   private readonly repo: GrpoRepository;
-  private readonly queue: string[] = [];
-  private active: ActiveJob | null = null;
-  private readonly waiters = new Map<string, Array<() => void>>();
+  private readonly jobs: JobQueue<RunState>;
   private readonly now: () => number;
 
   constructor(private readonly options: GrpoServiceOptions) {
     this.repo = options.repository;
     this.now = options.now ?? Date.now;
+    this.jobs = new JobQueue<RunState>({
+      prepare: () => ({ requested: null, recentStepSeconds: [] }),
+      execute: (job) => this.execute(job),
+      fail: (jobId, error) => {
+        const e = error instanceof AppError ? error : new AppError('TRAIN_FAILED', error instanceof Error ? error.message : String(error));
+        const checkpoint = this.repo.get(jobId).checkpointStep;
+        const message = `${e.message.replace(/ It is being restarted\.$/, '')}${checkpoint !== null ? ` Resume continues from step ${checkpoint}.` : ''}`;
+        this.repo.update(jobId, { status: 'failed', ownerPid: null, error: { code: e.code, message } });
+      },
+      stopped: (jobId) => this.emitProgress(jobId, null),
+    });
     this.repo.pauseAbandoned();
   }
 
@@ -119,17 +127,13 @@ export class GrpoService {
   private async halt(jobId: string, what: 'pause' | 'cancel'): Promise<GrpoJobSummary> {
     const job = this.repo.get(jobId);
     const status = what === 'pause' ? 'paused' : 'cancelled';
-    const queued = this.queue.indexOf(jobId);
-    if (queued >= 0) {
-      this.queue.splice(queued, 1);
-      this.repo.update(jobId, { status, ownerPid: null });
-      this.settle(jobId);
-    } else if (this.active?.jobId === jobId) {
-      this.active.requested = what;
-      this.active.controller.abort();
-      await this.active.done;
-    } else if (job.status === 'running' || job.status === 'queued' || (what === 'cancel' && (job.status === 'paused' || job.status === 'failed'))) {
-      this.repo.update(jobId, { status, ownerPid: null });
+    const active = this.jobs.active;
+    if (active?.id === jobId) {
+      active.state.requested = what;
+      await this.jobs.abort();
+    } else if (!this.jobs.remove(jobId, () => this.repo.update(jobId, { status, ownerPid: null }))) {
+      // Neither queued nor running here: a row a stopped process left behind.
+      if (job.status === 'running' || job.status === 'queued' || (what === 'cancel' && (job.status === 'paused' || job.status === 'failed'))) this.repo.update(jobId, { status, ownerPid: null });
     }
     this.emitProgress(jobId, null);
     return this.summary(jobId);
@@ -137,7 +141,7 @@ export class GrpoService {
 
   async remove(jobId: string): Promise<boolean> {
     const job = this.repo.get(jobId);
-    if (this.active?.jobId === jobId || this.queue.includes(jobId)) await this.cancel(jobId);
+    if (this.jobs.has(jobId)) await this.cancel(jobId);
     const removed = this.repo.remove(jobId);
     await rm(job.workDir, { recursive: true, force: true });
     this.options.events.emit({ type: 'grpo.changed' });
@@ -166,60 +170,33 @@ export class GrpoService {
   whenSettled(jobId: string): Promise<GrpoJobSummary> {
     const status = this.repo.get(jobId).status;
     if (status !== 'running' && status !== 'queued') return Promise.resolve(this.summary(jobId));
-    return new Promise((resolve) => {
-      const list = this.waiters.get(jobId) ?? [];
-      list.push(() => resolve(this.summary(jobId)));
-      this.waiters.set(jobId, list);
-    });
+    return this.jobs.whenSettled(jobId, () => this.summary(jobId));
   }
 
   /** Pauses everything (the app is closing): the running job checkpoints and stops; queued ones wait for resume. */
   async stopAll(): Promise<void> {
-    for (const jobId of this.queue.splice(0)) {
-      this.repo.update(jobId, { status: 'paused', ownerPid: null });
-      this.settle(jobId);
-    }
-    if (!this.active) return;
-    const active = this.active;
-    active.requested = 'pause';
-    active.controller.abort();
-    // An update of a large model can take minutes: wait a while, then let go (resume repeats the steps since the last checkpoint).
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([active.done, new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))]);
-    clearTimeout(timer);
+    await this.jobs.stopAll(
+      (jobId) => this.repo.update(jobId, { status: 'paused', ownerPid: null }),
+      async (active) => {
+        active.state.requested = 'pause';
+        active.controller.abort();
+        // An update of a large model can take minutes: wait a while, then let go (resume repeats the steps since the last checkpoint).
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([active.done, new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))]);
+        clearTimeout(timer);
+      },
+    );
   }
 
   // ── Running ────────────────────────────────────────────────────────────────────────────────────────────────
   private enqueue(jobId: string): void {
     this.repo.update(jobId, { ownerPid: process.pid });
-    this.queue.push(jobId);
     this.emitProgress(jobId, null);
-    this.pump();
+    this.jobs.enqueue(jobId);
   }
 
-  private pump(): void {
-    if (this.active) return;
-    const next = this.queue.shift();
-    if (!next) return;
-    const active: ActiveJob = { jobId: next, controller: new AbortController(), requested: null, recentStepSeconds: [], done: Promise.resolve() };
-    this.active = active;
-    active.done = this.execute(active)
-      .catch((error: unknown) => {
-        const e = error instanceof AppError ? error : new AppError('TRAIN_FAILED', error instanceof Error ? error.message : String(error));
-        const checkpoint = this.repo.get(next).checkpointStep;
-        const message = `${e.message.replace(/ It is being restarted\.$/, '')}${checkpoint !== null ? ` Resume continues from step ${checkpoint}.` : ''}`;
-        this.repo.update(next, { status: 'failed', ownerPid: null, error: { code: e.code, message } });
-      })
-      .finally(() => {
-        this.active = null;
-        this.emitProgress(next, null);
-        this.settle(next);
-        this.pump();
-      });
-  }
-
-  private async execute(active: ActiveJob): Promise<void> {
-    const job = this.repo.get(active.jobId);
+  private async execute(active: ActiveJob<RunState>): Promise<void> {
+    const job = this.repo.get(active.id);
     const binary = this.options.trainerPath();
     if (!binary) throw trainerUnavailable();
     const items = JSON.parse(await readFile(path.join(job.workDir, 'items.json'), 'utf8')) as GrpoItem[];
@@ -229,7 +206,7 @@ export class GrpoService {
     this.repo.truncateAfter(job.id, from);
     this.repo.update(job.id, { status: 'running', step: from, error: null, ownerPid: process.pid });
     this.emitProgress(job.id, null);
-    if (active.requested) return this.finishRequested(active);
+    if (active.state.requested) return this.finishRequested(active);
 
     const threads = this.threads(job);
     const signal = active.controller.signal;
@@ -255,8 +232,8 @@ export class GrpoService {
           elapsed += record.seconds;
           this.repo.addStep(job.id, record, this.options.keepGroups ?? 20);
           this.repo.update(job.id, { step: record.step, elapsedSeconds: elapsed });
-          active.recentStepSeconds.push(record.seconds);
-          if (active.recentStepSeconds.length > 10) active.recentStepSeconds.shift();
+          active.state.recentStepSeconds.push(record.seconds);
+          if (active.state.recentStepSeconds.length > 10) active.state.recentStepSeconds.shift();
           this.emitProgress(job.id, record);
         },
         onCheckpoint: (step) => this.repo.update(job.id, { checkpointStep: step }),
@@ -269,22 +246,15 @@ export class GrpoService {
       this.finishRequested(active);
     } catch (error) {
       // Paused or cancelled while the model was loading: not a failure.
-      if (active.requested && signal.aborted) return this.finishRequested(active);
+      if (active.state.requested && signal.aborted) return this.finishRequested(active);
       throw error;
     } finally {
       await rollouts?.dispose();
     }
   }
 
-  private finishRequested(active: ActiveJob): void {
-    this.repo.update(active.jobId, { status: active.requested === 'cancel' ? 'cancelled' : 'paused', ownerPid: null });
-  }
-
-  private settle(jobId: string): void {
-    const list = this.waiters.get(jobId);
-    if (!list) return;
-    this.waiters.delete(jobId);
-    for (const resolve of list) resolve();
+  private finishRequested(active: ActiveJob<RunState>): void {
+    this.repo.update(active.id, { status: active.state.requested === 'cancel' ? 'cancelled' : 'paused', ownerPid: null });
   }
 
   private emitProgress(jobId: string, step: GrpoStepRecord | null): void {
@@ -298,8 +268,7 @@ export class GrpoService {
   }
 
   private toSummary(job: StoredGrpoJob): GrpoJobSummary {
-    const active = this.active?.jobId === job.id ? this.active : null;
-    const recent = active?.recentStepSeconds ?? [];
+    const recent = this.jobs.activeState(job.id)?.recentStepSeconds ?? [];
     const etaSeconds = job.status === 'running' && recent.length > 0 ? ((job.totalSteps - job.step) * recent.reduce((a, b) => a + b, 0)) / recent.length : null;
     return {
       id: job.id,
