@@ -68,8 +68,8 @@ test('a bad file is refused line by line; a good one shows its preview and the e
   await expect(view.getByRole('heading', { name: 'Fine-tuning' })).toBeVisible();
   await expect(view.getByTestId('train-model')).not.toHaveValue('');
   // SFT is the method shown first; GRPO is the other tab.
-  await expect(view.getByRole('radio', { name: 'SFT' })).toBeChecked();
-  await expect(view.getByRole('radio', { name: 'GRPO' })).toBeEnabled();
+  await expect(view.getByRole('radio', { name: 'SFT', exact: true })).toBeChecked();
+  await expect(view.getByRole('radio', { name: 'GRPO', exact: true })).toBeEnabled();
   await expect(view.getByTestId('train-start')).toBeDisabled();
   await expect(view.getByTestId('train-start-blocked')).toHaveText('Choose a training set.');
 

@@ -1,0 +1,171 @@
+/**
+ * GRPO in the real renderer through the real `dianjin serve`: the tab shows DianJin-R1's defaults and the reward
+ * editor; then GRPO on the tiny generated model (group 4, 3 steps, 8 tokens an answer, chat prompts, a 128-token
+ * context): the reward charts get their points, a group's sampled answer opens in the reasoning inspector, the job
+ * completes, and the same data is exported for verl. The training part skips when the native trainer is not built
+ * (`npm run build:trainer`).
+ *
+ * DIANJIN_TRAIN_SHOTS=DIR also saves screenshots of the tab (light/dark, en/zh-CN) there.
+ */
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { apiCall, expect, root, test, waitForModelReady } from './fixtures';
+
+/** Where the service looks for the trainer (electron/services/training/trainerProcess.ts locateTrainer). */
+const trainerPath = process.env.DIANJIN_TRAINER ?? path.join(root, 'build', 'trainer', 'bin', process.platform === 'win32' ? 'dianjin-trainer.exe' : 'dianjin-trainer');
+const shotsDir = process.env.DIANJIN_TRAIN_SHOTS ?? null;
+
+const questions = [
+  { question: 'What is 12% of 250?', answer: '30', task: 'finqa' },
+  { question: '营业收入1,400万元，营业利润210万元，营业利润率是多少？', answer: '15%', task: 'finqa' },
+  { question: 'Is a current ratio of 2.1 above 1.5? Answer yes or no.', answer: 'yes', task: 'open' },
+];
+const questionsJsonl = questions.map((q) => JSON.stringify(q)).join('\n') + '\n';
+
+async function openGrpoTab(page: Page) {
+  await page.getByTestId('training-link').click();
+  await expect(page.getByTestId('training-view')).toBeVisible();
+  // The radio is hidden under its tab: the tab is what a user clicks.
+  await page.locator('.train-method label', { hasText: 'GRPO' }).click();
+  await expect(page.getByRole('radio', { name: 'GRPO', exact: true })).toBeChecked();
+  await expect(page.getByTestId('grpo-settings')).toBeVisible();
+}
+
+/** Screenshots in light/English and dark/Chinese (the stores keep the tab's state: only the settings change). */
+async function shoot(page: Page, name: string) {
+  if (!shotsDir) return;
+  mkdirSync(shotsDir, { recursive: true });
+  await page.setViewportSize({ width: 1280, height: 3200 });
+  for (const [theme, language] of [
+    ['light', 'en'],
+    ['dark', 'zh-CN'],
+  ] as const) {
+    await page.getByTestId('settings-link').click();
+    await page.locator(`[data-testid="settings-theme"] [data-value="${theme}"]`).click();
+    await page.getByTestId('settings-language').selectOption(language);
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    await page.getByTestId('training-link').click();
+    await expect(page.getByTestId('grpo-settings')).toBeVisible();
+    await page.waitForTimeout(700);
+    await page.screenshot({ path: path.join(shotsDir, `grpo-${name}-${theme}-${language}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByTestId('settings-link').click();
+  await page.locator('[data-testid="settings-theme"] [data-value="light"]').click();
+  await page.getByTestId('settings-language').selectOption('en');
+  await page.getByTestId('training-link').click();
+}
+
+test('the GRPO tab: DianJin-R1’s defaults, Start waits for a file, the reward editor adds and checks its rewards', async ({ page, serve }) => {
+  await apiCall(serve, 'settings.update', { load: { threads: 1 }, language: 'en' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(serve.url);
+  await waitForModelReady(page);
+  await openGrpoTab(page);
+  const settings = page.getByTestId('grpo-settings');
+  await expect(settings.getByTestId('grpo-model')).not.toHaveValue('');
+  await expect(settings.getByLabel('Group size', { exact: true })).toHaveValue('8');
+  await expect(settings.getByLabel('Temperature', { exact: true })).toHaveValue('0.6');
+  await expect(settings.getByLabel('Top-p', { exact: true })).toHaveValue('0.95');
+  await expect(settings.getByLabel('KL penalty (β)', { exact: true })).toHaveValue('0.001');
+  await expect(settings.getByTestId('grpo-init-adapter')).toHaveValue('');
+  await expect(settings.getByTestId('grpo-start')).toBeDisabled();
+  await expect(settings.getByTestId('grpo-start-blocked')).toHaveText('Choose a file of questions.');
+
+  await page.getByTestId('grpo-file-input').setInputFiles({ name: 'grpo.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(questionsJsonl) });
+  await expect(settings.getByTestId('grpo-file-name')).toHaveText('grpo.jsonl');
+  await expect(settings.getByTestId('grpo-start')).toBeEnabled();
+
+  // A JSON-schema reward with text that is not JSON holds Start until it is fixed; removing it frees Start.
+  await settings.getByTestId('grpo-add-reward-jsonSchema').click();
+  const reward = settings.getByTestId('grpo-custom-reward');
+  await expect(reward).toHaveAttribute('data-kind', 'jsonSchema');
+  await reward.getByLabel('JSON schema', { exact: true }).fill('{ not json');
+  await expect(reward.getByLabel('JSON schema', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(settings.getByTestId('grpo-start-blocked')).toHaveText('Fix the settings marked in red.');
+  await settings.getByRole('button', { name: 'Remove reward 1 (JSON schema)' }).click();
+  await expect(reward).toHaveCount(0);
+  await expect(settings.getByTestId('grpo-start')).toBeEnabled();
+  // An out-of-range group size is marked with its bounds.
+  await settings.getByLabel('Group size', { exact: true }).fill('1');
+  await expect(settings.getByLabel('Group size', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(settings).toContainText('Between 2 and 64.');
+  await expect(settings.getByTestId('grpo-start')).toBeDisabled();
+  await shoot(page, 'settings');
+});
+
+test('GRPO on the tiny model: the reward charts fill, a sampled answer opens in the inspector, the job completes and exports for verl', async ({ page, serve }) => {
+  test.skip(!existsSync(trainerPath), `The native trainer is not built (${trainerPath}); run \`npm run build:trainer\`.`);
+  test.setTimeout(360_000);
+  await apiCall(serve, 'settings.update', { load: { threads: 1 }, language: 'en' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(serve.url);
+  await waitForModelReady(page);
+  await openGrpoTab(page);
+  const view = page.getByTestId('training-view');
+  const settings = view.getByTestId('grpo-settings');
+  await page.getByTestId('grpo-file-input').setInputFiles({ name: 'grpo.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(questionsJsonl) });
+  await expect(settings.getByTestId('grpo-file-name')).toHaveText('grpo.jsonl');
+
+  // A short job: group 4, 3 steps, 8 tokens an answer, the bare question, a 128-token context.
+  await settings.getByLabel('Group size', { exact: true }).fill('4');
+  await settings.getByLabel('Steps', { exact: true }).fill('3');
+  await settings.getByLabel('Max tokens per answer', { exact: true }).fill('8');
+  await settings.getByLabel('Context length', { exact: true }).fill('128');
+  await settings.getByLabel('Prompt style', { exact: true }).selectOption('chat');
+  await settings.getByLabel('Job name', { exact: true }).fill('tiny grpo e2e');
+  // A reward the tiny model can earn: its answer starting with a token.
+  await settings.getByTestId('grpo-add-reward-answerStartsWith').click();
+  await settings.getByTestId('grpo-custom-reward').getByLabel('The answer starts with', { exact: true }).fill('the');
+  await settings.getByRole('button', { name: 'Start GRPO' }).click();
+
+  const job = view.getByTestId('grpo-job').filter({ hasText: 'tiny grpo e2e' });
+  await expect(job).toHaveCount(1);
+  await expect(job.getByRole('progressbar', { name: 'Progress of tiny grpo e2e' })).toBeAttached();
+  await expect(job.getByTestId('grpo-job-progress')).toHaveAttribute('data-total', '3');
+  const detail = view.getByTestId('grpo-detail');
+  await expect(detail.getByRole('heading', { name: 'tiny grpo e2e' })).toBeVisible();
+
+  // The charts draw as the steps arrive (the chart library loads as its own chunk).
+  const charts = detail.getByTestId('grpo-charts');
+  await expect(charts).toBeVisible({ timeout: 240_000 });
+  await expect(detail.getByTestId('grpo-chart-reward').locator('.recharts-line-curve').first()).toBeAttached();
+  await expect(detail.getByTestId('grpo-chart-parts').locator('.recharts-line')).toHaveCount(2);
+  await expect(detail.getByTestId('grpo-chart-reward').getByRole('img', { name: /^Line chart of the mean reward over \d+ steps/ })).toBeVisible();
+  // The group of sampled answers: 4 for each question of the step.
+  const groups = detail.getByTestId('grpo-groups');
+  await expect(groups.getByTestId('grpo-group').first().getByTestId('grpo-sample')).toHaveCount(4);
+  await shoot(page, 'running');
+
+  await expect(job).toHaveAttribute('data-status', 'complete', { timeout: 300_000 });
+  await expect(job.getByTestId('grpo-job-progress')).toHaveAttribute('data-step', '3');
+  await expect(charts).toHaveAttribute('data-points', '3');
+  await expect(job.getByTestId('grpo-job-reward')).toContainText('reward');
+  await expect(detail.getByTestId('grpo-adapter-path')).toHaveText(/\.gguf$/);
+
+  // ── A sampled answer in the reasoning inspector: its reward and the inspector's check.
+  await groups.getByRole('button', { name: 'Inspect answer 1 of question 1' }).click();
+  const inspector = page.getByTestId('grpo-sample-inspector');
+  await expect(inspector).toBeVisible();
+  await expect(inspector).toHaveAttribute('role', 'dialog');
+  await expect(inspector).toHaveAttribute('data-status', 'ready');
+  await expect(inspector.getByTestId('grpo-sample-reward')).toHaveText(/^-?\d/);
+  await expect(inspector.getByTestId('inspector-panel')).toBeVisible();
+  // The dialog covers the view (no theme or language switch behind it): one shot as it is.
+  if (shotsDir) await page.screenshot({ path: path.join(shotsDir, 'grpo-inspector-light-en.png') });
+  await inspector.getByTestId('grpo-sample-close').click();
+  await expect(inspector).toHaveCount(0);
+  await shoot(page, 'complete');
+
+  // ── The same data for verl, in a folder on the server's machine.
+  const outDir = path.join(serve.dataDir, 'verl-job');
+  const exportSection = view.getByTestId('grpo-export');
+  await expect(exportSection.getByTestId('grpo-export-data')).toHaveText(/\.jsonl$/);
+  await exportSection.getByLabel('Folder to write', { exact: true }).fill(outDir);
+  await exportSection.getByRole('button', { name: 'Export for verl (GRPO)' }).click();
+  const result = exportSection.getByTestId('grpo-export-result');
+  await expect(result).toContainText('3 items');
+  await expect(result).toContainText(outDir);
+  expect(readdirSync(outDir).length).toBeGreaterThan(0);
+});
