@@ -34,7 +34,9 @@ describe('InferenceHost', () => {
     const model = await host.load(tinyModel, load);
     expect(model).toMatchObject({ backend: 'cpu', threads: 1, contextSize: 512, name: 'DianJin Test Tiny' });
     const texts: string[] = [];
-    const result = await host.generate([{ role: 'user', content: 'hi' }], { ...defaultSettings.sampling, maxTokens: 8 }, { onText: (t) => texts.push(t) });
+    // Seeded, so the count is reproducible: one unseeded CI run counted 6 tokens for maxTokens 8 (node-llama-cpp can
+    // hold tokens back without reporting them, e.g. text that may start a stop trigger).
+    const result = await host.generate([{ role: 'user', content: 'hi' }], { ...defaultSettings.sampling, maxTokens: 8, seed: 11 }, { onText: (t) => texts.push(t) });
     // node-llama-cpp finishes a multi-byte character before stopping: a token that decodes to half a UTF-8 character
     // is held and the next one generated, so maxTokens can be exceeded by one.
     expect(result.stats.completionTokens).toBeGreaterThanOrEqual(8);

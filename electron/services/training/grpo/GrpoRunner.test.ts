@@ -32,6 +32,11 @@ describe('promptsForStep', () => {
     const pass = [0, 1, 2, 3, 4].flatMap((step) => promptsForStep(many, { promptsPerStep: 1, seed: 3 }, step).map((item) => item.id));
     expect([...pass].sort()).toEqual(['0', '1', '2', '3', '4']);
     expect(promptsForStep(many, { promptsPerStep: 2, seed: 3 }, 7)).toEqual(promptsForStep(many, { promptsPerStep: 2, seed: 3 }, 7));
+    // Never the same prompt twice in a step, even across a pass boundary (3 prompts, 2 a step).
+    for (let step = 0; step < 12; step++) {
+      const ids = promptsForStep(many.slice(0, 3), { promptsPerStep: 2, seed: 1 }, step).map((item) => item.id);
+      expect(new Set(ids).size).toBe(2);
+    }
   });
 });
 

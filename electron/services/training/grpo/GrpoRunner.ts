@@ -137,7 +137,8 @@ export async function runGrpo(options: GrpoRunnerOptions): Promise<GrpoRunResult
           itemId: item.id,
           question: item.question,
           reference: item.reference,
-          samples: result.completions.map((c, i) => ({ text: c.text, reward: scores[i]!.total, format: scores[i]!.format, accuracy: scores[i]!.accuracy, custom: scores[i]!.custom, advantage: advantages[i]!, tokens: c.tokens.length })),
+          // As evaluation stores outputs: with the `<think>` the template opened, so the text splits on its own.
+          samples: result.completions.map((c, i) => ({ text: result.startInReasoning ? `<think>\n${c.text}` : c.text, reward: scores[i]!.total, format: scores[i]!.format, accuracy: scores[i]!.accuracy, custom: scores[i]!.custom, advantage: advantages[i]!, tokens: c.tokens.length })),
         });
       }
       if (signal.aborted) break;
@@ -189,13 +190,16 @@ export async function runGrpo(options: GrpoRunnerOptions): Promise<GrpoRunResult
   }
 }
 
-/** The prompts of step `step`: consecutive slices of a seeded shuffle of the items, reshuffled each pass. */
+/**
+ * The prompts of step `step`: consecutive slices of a seeded shuffle of the items, reshuffled each pass; a step that
+ * spans two passes skips a prompt it already has (unless there are fewer prompts than it needs).
+ */
 export function promptsForStep(items: readonly GrpoItem[], config: Pick<GrpoConfig, 'promptsPerStep' | 'seed'>, step: number): GrpoItem[] {
+  const at = (position: number) => items[seededPermutation(items.length, config.seed + Math.floor(position / items.length))[position % items.length]!]!;
   const out: GrpoItem[] = [];
-  for (let k = 0; k < config.promptsPerStep; k++) {
-    const position = step * config.promptsPerStep + k;
-    const order = seededPermutation(items.length, config.seed + Math.floor(position / items.length));
-    out.push(items[order[position % items.length]!]!);
+  for (let position = step * config.promptsPerStep; out.length < config.promptsPerStep; position++) {
+    const item = at(position);
+    if (!out.includes(item) || out.length >= items.length) out.push(item);
   }
   return out;
 }
