@@ -6,6 +6,7 @@
 import { createStore } from 'zustand/vanilla';
 import { isErrorCode, type ApiClient, type DownloadJob, type DownloadProgress, type DownloadResult, type SerializedError } from '../contract';
 import { toSerialized } from './errors';
+import { without } from './keyedActions';
 
 /** What a download looks like to the user, derived from the job, this window's stream and the last error. */
 export type DownloadPhase = 'idle' | 'starting' | 'downloading' | 'verifying' | 'pausing' | 'paused' | 'failed' | 'completed' | 'needs-confirmation';
@@ -96,12 +97,6 @@ export function downloadErrorOf(state: Pick<DownloadsState, 'jobs' | 'errors'>, 
   const saved = jobFor(state.jobs, url)?.error;
   if (!saved) return null;
   return { code: isErrorCode(saved.code) ? saved.code : 'INTERNAL', message: saved.message };
-}
-
-function without<T>(record: Record<string, T>, key: string): Record<string, T> {
-  if (!(key in record)) return record;
-  const { [key]: _removed, ...rest } = record;
-  return rest;
 }
 
 export function createDownloadsStore({ api, onCompleted, onError }: DownloadsStoreDeps) {

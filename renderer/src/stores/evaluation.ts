@@ -22,6 +22,7 @@ import type {
 import type { UploadFile } from '../api/uploads';
 import { clientErrorKind } from '../api/clientErrors';
 import { toSerialized } from './errors';
+import { keyedActionRunner } from './keyedActions';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -166,12 +167,6 @@ export function isRunActive(run: Pick<EvalRunSummary, 'status'>): boolean {
   return run.status === 'running' || run.status === 'queued';
 }
 
-function without<T>(record: Record<string, T>, key: string): Record<string, T> {
-  if (!(key in record)) return record;
-  const { [key]: _removed, ...rest } = record;
-  return rest;
-}
-
 export function createEvaluationStore({ api, onError, upload, pathForFile, save, previewPageSize = 50 }: EvaluationStoreDeps) {
   let setsToken = 0;
   let runsToken = 0;
@@ -185,17 +180,18 @@ export function createEvaluationStore({ api, onError, upload, pathForFile, save,
       return toSerialized(error);
     };
 
+    const keyedAction = keyedActionRunner<RunAction>(get, set);
+
     async function runAction(runId: string, action: RunAction, call: () => Promise<EvalRunSummary>) {
-      if (get().actions[runId]) return;
-      set({ actions: { ...get().actions, [runId]: action }, actionError: null });
-      try {
-        get().applyProgress({ run: await call(), row: null });
-      } catch (error) {
-        set({ actionError: { runId, error: fail(error) } });
-        void get().refreshRuns();
-      } finally {
-        set({ actions: without(get().actions, runId) });
-      }
+      await keyedAction(
+        runId,
+        action,
+        async () => get().applyProgress({ run: await call(), row: null }),
+        (error) => {
+          set({ actionError: { runId, error: fail(error) } });
+          void get().refreshRuns();
+        },
+      );
     }
 
     async function importWith(kind: 'file' | 'sample', run: () => Promise<EvalSetSummary>): Promise<EvalSetSummary | null> {
@@ -359,24 +355,26 @@ export function createEvaluationStore({ api, onError, upload, pathForFile, save,
       },
 
       async removeRun(runId) {
-        if (get().actions[runId]) return false;
-        set({ actions: { ...get().actions, [runId]: 'removing' }, actionError: null });
-        try {
-          await api.call('eval.removeRun', { runId });
-          const { detail, inspection } = get();
-          set({
-            runs: get().runs.filter((r) => r.id !== runId),
-            compareIds: get().compareIds.filter((id) => id !== runId),
-            detail: detail?.runId === runId ? null : detail,
-            inspection: inspection?.runId === runId ? null : inspection,
-          });
-          return true;
-        } catch (error) {
-          set({ actionError: { runId, error: fail(error) } });
-          return false;
-        } finally {
-          set({ actions: without(get().actions, runId) });
-        }
+        const removed = await keyedAction(
+          runId,
+          'removing',
+          async () => {
+            await api.call('eval.removeRun', { runId });
+            const { detail, inspection } = get();
+            set({
+              runs: get().runs.filter((r) => r.id !== runId),
+              compareIds: get().compareIds.filter((id) => id !== runId),
+              detail: detail?.runId === runId ? null : detail,
+              inspection: inspection?.runId === runId ? null : inspection,
+            });
+            return true;
+          },
+          (error) => {
+            set({ actionError: { runId, error: fail(error) } });
+            return false;
+          },
+        );
+        return removed ?? false;
       },
 
       dismissActionError() {

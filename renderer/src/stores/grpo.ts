@@ -26,6 +26,7 @@ import { clientErrorKind } from '../api/clientErrors';
 import { splitSample } from '../lib/sampleSplit';
 import { toSerialized } from './errors';
 import { appendByStep, isJobActive, type JobAction, type LoadStatus } from './training';
+import { keyedActionRunner } from './keyedActions';
 
 /** DianJin-R1's GRPO settings: group 8, temperature 0.6, top-p 0.95, KL 0.001, format and accuracy reward. */
 export const defaultGrpoConfig: GrpoConfig = GrpoConfig.parse({});
@@ -182,12 +183,6 @@ export function adaptersFor(adapters: readonly TrainedAdapter[], modelPath: stri
   return adapters.filter((a) => a.baseModelPath === modelPath);
 }
 
-function without<T>(record: Record<string, T>, key: string): Record<string, T> {
-  if (!(key in record)) return record;
-  const { [key]: _removed, ...rest } = record;
-  return rest;
-}
-
 function cloneConfig(config: GrpoConfig): GrpoConfig {
   return structuredClone(config);
 }
@@ -204,17 +199,18 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
       return toSerialized(error);
     };
 
+    const runAction = keyedActionRunner<JobAction>(get, set);
+
     async function jobAction(jobId: string, action: JobAction, call: () => Promise<GrpoJobSummary>) {
-      if (get().actions[jobId]) return;
-      set({ actions: { ...get().actions, [jobId]: action }, actionError: null });
-      try {
-        get().applyProgress({ job: await call(), step: null });
-      } catch (error) {
-        set({ actionError: { jobId, error: fail(error) } });
-        void get().refreshJobs();
-      } finally {
-        set({ actions: without(get().actions, jobId) });
-      }
+      await runAction(
+        jobId,
+        action,
+        async () => get().applyProgress({ job: await call(), step: null }),
+        (error) => {
+          set({ actionError: { jobId, error: fail(error) } });
+          void get().refreshJobs();
+        },
+      );
     }
 
     const setCustom = (custom: GrpoCustomReward[]) => get().setReward({ custom });
@@ -384,20 +380,22 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
       },
 
       async remove(jobId) {
-        if (get().actions[jobId]) return false;
-        set({ actions: { ...get().actions, [jobId]: 'removing' }, actionError: null });
-        try {
-          await api.call('grpo.remove', { jobId });
-          const open = get().detail?.jobId === jobId;
-          if (open) detailToken++;
-          set({ jobs: get().jobs.filter((j) => j.id !== jobId), ...(open ? { detail: null, inspection: null, groupStep: null } : {}) });
-          return true;
-        } catch (error) {
-          set({ actionError: { jobId, error: fail(error) } });
-          return false;
-        } finally {
-          set({ actions: without(get().actions, jobId) });
-        }
+        const removed = await runAction(
+          jobId,
+          'removing',
+          async () => {
+            await api.call('grpo.remove', { jobId });
+            const open = get().detail?.jobId === jobId;
+            if (open) detailToken++;
+            set({ jobs: get().jobs.filter((j) => j.id !== jobId), ...(open ? { detail: null, inspection: null, groupStep: null } : {}) });
+            return true;
+          },
+          (error) => {
+            set({ actionError: { jobId, error: fail(error) } });
+            return false;
+          },
+        );
+        return removed ?? false;
       },
 
       dismissActionError() {

@@ -21,6 +21,7 @@ import {
 import type { UploadFile } from '../api/uploads';
 import { clientErrorKind } from '../api/clientErrors';
 import { toSerialized } from './errors';
+import { keyedActionRunner } from './keyedActions';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -189,12 +190,6 @@ export function appendByStep<T extends { step: number }>(series: readonly T[], p
   return [...series.filter((p) => p.step < point.step), point];
 }
 
-function without<T>(record: Record<string, T>, key: string): Record<string, T> {
-  if (!(key in record)) return record;
-  const { [key]: _removed, ...rest } = record;
-  return rest;
-}
-
 export function createTrainingStore({ api, onError, upload, pathForFile }: TrainingStoreDeps) {
   let prepareToken = 0;
   let estimateToken = 0;
@@ -214,17 +209,18 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
       set({ source, preview: null });
     };
 
+    const runAction = keyedActionRunner<JobAction>(get, set);
+
     async function jobAction(jobId: string, action: JobAction, call: () => Promise<TrainJobSummary>) {
-      if (get().actions[jobId]) return;
-      set({ actions: { ...get().actions, [jobId]: action }, actionError: null });
-      try {
-        get().applyProgress({ job: await call(), point: null, validation: null, sample: null });
-      } catch (error) {
-        set({ actionError: { jobId, error: fail(error) } });
-        void get().refreshJobs();
-      } finally {
-        set({ actions: without(get().actions, jobId) });
-      }
+      await runAction(
+        jobId,
+        action,
+        async () => get().applyProgress({ job: await call(), point: null, validation: null, sample: null }),
+        (error) => {
+          set({ actionError: { jobId, error: fail(error) } });
+          void get().refreshJobs();
+        },
+      );
     }
 
     return {
@@ -450,20 +446,22 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
       },
 
       async remove(jobId) {
-        if (get().actions[jobId]) return false;
-        set({ actions: { ...get().actions, [jobId]: 'removing' }, actionError: null });
-        try {
-          await api.call('train.remove', { jobId });
-          const detail = get().detail;
-          if (detail?.jobId === jobId) detailToken++;
-          set({ jobs: get().jobs.filter((j) => j.id !== jobId), detail: detail?.jobId === jobId ? null : detail });
-          return true;
-        } catch (error) {
-          set({ actionError: { jobId, error: fail(error) } });
-          return false;
-        } finally {
-          set({ actions: without(get().actions, jobId) });
-        }
+        const removed = await runAction(
+          jobId,
+          'removing',
+          async () => {
+            await api.call('train.remove', { jobId });
+            const detail = get().detail;
+            if (detail?.jobId === jobId) detailToken++;
+            set({ jobs: get().jobs.filter((j) => j.id !== jobId), detail: detail?.jobId === jobId ? null : detail });
+            return true;
+          },
+          (error) => {
+            set({ actionError: { jobId, error: fail(error) } });
+            return false;
+          },
+        );
+        return removed ?? false;
       },
 
       dismissActionError() {
