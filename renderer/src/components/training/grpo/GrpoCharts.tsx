@@ -1,25 +1,12 @@
-import { useMemo, type ReactElement } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Area, CartesianGrid, ComposedChart, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { GrpoStepPoint } from '../../../contract';
 import { formatInteger, formatRate } from '../../../lib/format';
+import { chartMargin, stepAxis, stepTooltip } from '../chartAxes';
+import { ChartBox } from '../ChartBox';
 import { formatLoss } from '../series';
 import { formatReward, grpoChartRows } from './grpoSeries';
-
-function ChartBox({ title, label, testId, children }: { title: string; label: string; testId: string; children: ReactElement }) {
-  return (
-    <figure className="eval-chart-figure train-chart" data-testid={testId}>
-      <figcaption className="train-chart-title">{title}</figcaption>
-      <div className="eval-chart-box train-chart-box" role="img" aria-label={label}>
-        <ResponsiveContainer width="100%" height={200}>
-          {children}
-        </ResponsiveContainer>
-      </div>
-    </figure>
-  );
-}
-
-const margin = { top: 8, right: 12, bottom: 4, left: 0 };
 
 /**
  * A GRPO job's live charts: the mean reward with its spread over the group, the format and accuracy reward apart,
@@ -32,12 +19,7 @@ export default function GrpoCharts({ series }: { series: readonly GrpoStepPoint[
   const rows = useMemo(() => grpoChartRows(series), [series]);
   const last = series.at(-1);
   const stepLabel = t('grpo.charts.step');
-  const axis = { dataKey: 'step', type: 'number', domain: ['dataMin', 'dataMax'], allowDecimals: false, tickLine: false, minTickGap: 24 } as const;
-  const tooltip = (format: (v: number) => string) => ({
-    labelFormatter: (step: unknown) => `${stepLabel} ${String(step)}`,
-    formatter: (value: unknown) => (Array.isArray(value) ? value.map((v) => format(Number(v))).join(' – ') : format(Number(value))),
-    isAnimationActive: false,
-  });
+  const tooltip = (format: (v: number) => string) => stepTooltip(stepLabel, format);
   const reward = (v: number) => formatReward(v, locale);
   const dots = rows.length < 30;
   if (rows.length === 0) return <p className="muted" data-testid="grpo-charts-empty">{t('grpo.charts.waiting')}</p>;
@@ -48,9 +30,9 @@ export default function GrpoCharts({ series }: { series: readonly GrpoStepPoint[
         testId="grpo-chart-reward"
         label={t('grpo.charts.rewardLabel', { steps: series.length, mean: reward(last?.rewardMean ?? NaN), std: reward(last?.rewardStd ?? NaN) })}
       >
-        <ComposedChart data={rows} margin={margin}>
+        <ComposedChart data={rows} margin={chartMargin}>
           <CartesianGrid vertical={false} className="eval-chart-grid" />
-          <XAxis {...axis} />
+          <XAxis {...stepAxis} />
           <YAxis width={48} tickFormatter={reward} domain={['auto', 'auto']} />
           <Tooltip {...tooltip(reward)} />
           <Legend />
@@ -63,9 +45,9 @@ export default function GrpoCharts({ series }: { series: readonly GrpoStepPoint[
         testId="grpo-chart-parts"
         label={t('grpo.charts.partsLabel', { format: reward(last?.formatReward ?? NaN), accuracy: reward(last?.accuracyReward ?? NaN) })}
       >
-        <LineChart data={rows} margin={margin}>
+        <LineChart data={rows} margin={chartMargin}>
           <CartesianGrid vertical={false} className="eval-chart-grid" />
-          <XAxis {...axis} />
+          <XAxis {...stepAxis} />
           <YAxis width={48} tickFormatter={reward} domain={[0, 'auto']} />
           <Tooltip {...tooltip(reward)} />
           <Legend />
@@ -74,18 +56,18 @@ export default function GrpoCharts({ series }: { series: readonly GrpoStepPoint[
         </LineChart>
       </ChartBox>
       <ChartBox title={t('grpo.charts.length')} testId="grpo-chart-length" label={t('grpo.charts.lengthLabel', { tokens: formatInteger(Math.round(last?.length ?? 0), locale) })}>
-        <LineChart data={rows} margin={margin}>
+        <LineChart data={rows} margin={chartMargin}>
           <CartesianGrid vertical={false} className="eval-chart-grid" />
-          <XAxis {...axis} />
+          <XAxis {...stepAxis} />
           <YAxis width={48} tickFormatter={(v: number) => formatInteger(v, locale)} />
           <Tooltip {...tooltip((v) => formatInteger(Math.round(v), locale))} />
           <Line type="monotone" dataKey="length" name={t('grpo.charts.tokens')} className="eval-series-3" dot={dots} isAnimationActive={false} />
         </LineChart>
       </ChartBox>
       <ChartBox title={t('grpo.charts.loss')} testId="grpo-chart-loss" label={t('grpo.charts.lossLabel', { loss: formatLoss(last?.loss, locale) })}>
-        <LineChart data={rows} margin={margin}>
+        <LineChart data={rows} margin={chartMargin}>
           <CartesianGrid vertical={false} className="eval-chart-grid" />
-          <XAxis {...axis} />
+          <XAxis {...stepAxis} />
           <YAxis width={56} tickFormatter={(v: number) => formatLoss(v, locale)} domain={['auto', 'auto']} />
           <Tooltip {...tooltip((v) => formatLoss(v, locale))} />
           <Line type="monotone" dataKey="loss" name={t('grpo.charts.loss')} className="eval-series-4" dot={dots} isAnimationActive={false} connectNulls />
@@ -96,9 +78,9 @@ export default function GrpoCharts({ series }: { series: readonly GrpoStepPoint[
         testId="grpo-chart-speed"
         label={t('grpo.charts.speedLabel', { rollout: formatRate(last?.rolloutTokensPerSecond, locale), train: formatRate(last?.trainTokensPerSecond, locale) })}
       >
-        <LineChart data={rows} margin={margin}>
+        <LineChart data={rows} margin={chartMargin}>
           <CartesianGrid vertical={false} className="eval-chart-grid" />
-          <XAxis {...axis} />
+          <XAxis {...stepAxis} />
           <YAxis width={48} tickFormatter={(v: number) => formatRate(v, locale)} />
           <Tooltip {...tooltip((v) => formatRate(v, locale))} />
           <Legend />
