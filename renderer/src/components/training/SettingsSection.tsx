@@ -5,7 +5,9 @@ import { trainingStore, useApp, useModels, useTraining } from '../../stores';
 import { toDataSource } from '../../stores/training';
 import { baseName, formatBytes, formatDuration, formatInteger, formatRate } from '../../lib/format';
 import { ErrorMessage } from '../common/ErrorMessage';
+import { NumberInput } from './NumberInput';
 import { adviceText } from './notes';
+import { StartRow } from './StartRow';
 
 type NumericKey = 'rank' | 'alpha' | 'lr' | 'epochs' | 'steps' | 'contextLength' | 'validationShare' | 'gradAccumulation';
 
@@ -41,47 +43,23 @@ export function parseField(text: string, rule: NumericRule): number | null {
   return value;
 }
 
-/** A number as typed (a half-typed "0." stays as typed); the store gets it once it is valid. */
+/** A field of the config; the store gets its value once it is valid. */
 function NumberField({ field, label, help, step }: { field: NumericKey; label: string; help?: string; step: string }) {
   const { t } = useTranslation();
   const value = useTraining((s) => s.config[field]);
-  const [text, setText] = useState(String(value));
-  const id = useId();
   const rule = numericRules[field];
-  const valid = parseField(text, rule) !== null;
-  // Reset remounts the fields (the form's key), so the typed text starts from the value again.
   return (
-    <div className="eval-field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <input
-        id={id}
-        className="input input-number"
-        type="number"
-        step={step}
-        value={text}
-        data-testid={`train-config-${field}`}
-        aria-invalid={valid ? undefined : true}
-        aria-describedby={[valid ? null : `${id}-error`, help ? `${id}-help` : null].filter(Boolean).join(' ') || undefined}
-        onChange={(e) => {
-          setText(e.target.value);
-          const parsed = parseField(e.target.value, rule);
-          trainingStore.getState().setFieldInvalid(field, parsed === null);
-          if (parsed !== null) trainingStore.getState().setConfig({ [field]: parsed } as Partial<SftConfig>);
-        }}
-      />
-      {help && (
-        <p className="field-help" id={`${id}-help`}>
-          {help}
-        </p>
-      )}
-      {!valid && (
-        <p className="field-error" id={`${id}-error`}>
-          {t('training.settings.range', { min: rule.min, max: rule.max })}
-        </p>
-      )}
-    </div>
+    <NumberInput
+      label={label}
+      help={help}
+      value={value}
+      parse={(typed) => parseField(typed, rule)}
+      invalidMessage={t('training.settings.range', { min: rule.min, max: rule.max })}
+      step={step}
+      testId={`train-config-${field}`}
+      onValue={(parsed) => trainingStore.getState().setConfig({ [field]: parsed } as Partial<SftConfig>)}
+      onValidity={(valid) => trainingStore.getState().setFieldInvalid(field, !valid)}
+    />
   );
 }
 
@@ -314,24 +292,16 @@ export function SettingsSection({ onStarted }: { onStarted?: (jobId: string) => 
         <Estimate />
       </div>
 
-      {startError && <ErrorMessage error={startError} onDismiss={() => trainingStore.getState().clearStartError()} />}
-      <div className="eval-form-actions train-start-row">
-        {blocked && (
-          <span className="muted" data-testid="train-start-blocked" id="train-start-why">
-            {t(`training.settings.blocked.${blocked}`)}
-          </span>
-        )}
-        <button
-          type="button"
-          className="button button-primary"
-          data-testid="train-start"
-          disabled={starting || blocked !== null}
-          aria-describedby={blocked ? 'train-start-why' : undefined}
-          onClick={() => void start()}
-        >
-          {starting ? t('training.settings.starting') : t('training.settings.start')}
-        </button>
-      </div>
+      <StartRow
+        testIdPrefix="train"
+        blocked={blocked ? t(`training.settings.blocked.${blocked}`) : null}
+        starting={starting}
+        startLabel={t('training.settings.start')}
+        startingLabel={t('training.settings.starting')}
+        error={startError}
+        onDismissError={() => trainingStore.getState().clearStartError()}
+        onStart={() => void start()}
+      />
     </section>
   );
 }

@@ -7,8 +7,9 @@ import { baseName } from '../../../lib/format';
 import { ErrorMessage } from '../../common/ErrorMessage';
 import { Icon } from '../../common/Icon';
 import { trainSetAccept } from '../DataSection';
-import { NumberInput } from './NumberInput';
+import { NumberInput, schemaParser } from '../NumberInput';
 import { RewardEditor } from './RewardEditor';
+import { StartRow } from '../StartRow';
 
 type NumericKey = 'group' | 'promptsPerStep' | 'steps' | 'temperature' | 'topP' | 'maxTokens' | 'lr' | 'rank' | 'alpha' | 'beta' | 'contextLength' | 'checkpointEvery' | 'seed';
 
@@ -41,9 +42,8 @@ function Field({ field }: { field: NumericKey }) {
       label={t(`grpo.settings.fields.${field}`)}
       help={helped(field) ? t(`grpo.settings.help.${field}`) : undefined}
       value={value}
-      schema={GrpoConfig.shape[field]}
-      min={min}
-      max={max}
+      parse={schemaParser(GrpoConfig.shape[field])}
+      invalidMessage={t('grpo.settings.range', { min, max })}
       step={step}
       testId={`grpo-config-${field}`}
       onValue={(v) => grpoStore.getState().setConfig({ [field]: v })}
@@ -217,24 +217,16 @@ export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => voi
         <RewardEditor />
       </div>
 
-      {startError && <ErrorMessage error={startError} onDismiss={() => grpoStore.getState().clearStartError()} />}
-      <div className="eval-form-actions train-start-row">
-        {blocked && (
-          <span className="muted" data-testid="grpo-start-blocked" id="grpo-start-why">
-            {t(`grpo.settings.blocked.${blocked}`)}
-          </span>
-        )}
-        <button
-          type="button"
-          className="button button-primary"
-          data-testid="grpo-start"
-          disabled={starting || blocked !== null}
-          aria-describedby={blocked ? 'grpo-start-why' : undefined}
-          onClick={() => void start()}
-        >
-          {starting ? t('grpo.settings.starting') : t('grpo.settings.start')}
-        </button>
-      </div>
+      <StartRow
+        testIdPrefix="grpo"
+        blocked={blocked ? t(`grpo.settings.blocked.${blocked}`) : null}
+        starting={starting}
+        startLabel={t('grpo.settings.start')}
+        startingLabel={t('grpo.settings.starting')}
+        error={startError}
+        onDismissError={() => grpoStore.getState().clearStartError()}
+        onStart={() => void start()}
+      />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { GrpoRewardConfig, type GrpoCustomReward } from '../../../contract';
 import { grpoStore, useGrpo } from '../../../stores';
 import { Icon } from '../../common/Icon';
-import { NumberInput } from './NumberInput';
+import { NumberInput, schemaParser } from '../NumberInput';
 
 const kinds: GrpoCustomReward['kind'][] = ['keywords', 'jsonSchema', 'answerStartsWith'];
 const weightSchema = z.number().min(-10).max(10);
@@ -126,9 +126,8 @@ function CustomRewardRow({ reward, index, onRemove }: { reward: GrpoCustomReward
         <NumberInput
           label={t('grpo.reward.weight')}
           value={reward.weight}
-          schema={weightSchema}
-          min={-10}
-          max={10}
+          parse={schemaParser(weightSchema)}
+          invalidMessage={t('grpo.settings.range', { min: -10, max: 10 })}
           step="0.1"
           onValue={(weight) => update({ weight })}
           onValidity={(valid) => store.setFieldInvalid(field('weight'), !valid)}
@@ -179,9 +178,8 @@ export function RewardEditor() {
           label={t('grpo.reward.format')}
           help={t('grpo.reward.formatHelp')}
           value={reward.format}
-          schema={GrpoRewardConfig.shape.format}
-          min={0}
-          max={10}
+          parse={schemaParser(GrpoRewardConfig.shape.format)}
+          invalidMessage={t('grpo.settings.range', { min: 0, max: 10 })}
           step="0.1"
           testId="grpo-reward-format"
           onValue={(format) => store.setReward({ format })}
@@ -191,9 +189,8 @@ export function RewardEditor() {
           label={t('grpo.reward.accuracy')}
           help={t('grpo.reward.accuracyHelp')}
           value={reward.accuracy}
-          schema={GrpoRewardConfig.shape.accuracy}
-          min={0}
-          max={10}
+          parse={schemaParser(GrpoRewardConfig.shape.accuracy)}
+          invalidMessage={t('grpo.settings.range', { min: 0, max: 10 })}
           step="0.1"
           testId="grpo-reward-accuracy"
           onValue={(accuracy) => store.setReward({ accuracy })}

@@ -1,17 +1,24 @@
 import { useId, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 
+/** Parses a typed number with the zod schema the API declares (an empty field is no number). */
+export function schemaParser(schema: z.ZodType): (typed: string) => number | null {
+  return (typed) => {
+    if (!typed.trim()) return null;
+    const parsed = Number(typed);
+    return Number.isFinite(parsed) && schema.safeParse(parsed).success ? parsed : null;
+  };
+}
+
 /**
- * A number as typed (a half-typed "0." stays as typed), checked with the same zod schema the API declares; `onValue`
- * gets it once it is valid, `onValidity` says when it turns valid or not (Start waits for it).
+ * A number as typed (a half-typed "0." stays as typed), checked with `parse`; `onValue` gets it once it is valid,
+ * `onValidity` says when it turns valid or not (Start waits for it). Used by the SFT and the GRPO settings.
  */
 export function NumberInput({
   label,
   value,
-  schema,
-  min,
-  max,
+  parse,
+  invalidMessage,
   step,
   help,
   testId,
@@ -20,24 +27,18 @@ export function NumberInput({
 }: {
   label: string;
   value: number;
-  schema: z.ZodType;
-  /** The bounds, for the message under an invalid value. */
-  min: number;
-  max: number;
+  /** The valid number typed, or null. */
+  parse(typed: string): number | null;
+  /** Shown under an invalid value (its bounds). */
+  invalidMessage: string;
   step: string;
   help?: string;
   testId?: string;
   onValue(value: number): void;
   onValidity(valid: boolean): void;
 }) {
-  const { t } = useTranslation();
   const [text, setText] = useState(String(value));
   const id = useId();
-  const parse = (typed: string): number | null => {
-    if (!typed.trim()) return null;
-    const parsed = Number(typed);
-    return Number.isFinite(parsed) && schema.safeParse(parsed).success ? parsed : null;
-  };
   const valid = parse(text) !== null;
   // Reset remounts the fields (the form's key), so the typed text starts from the value again.
   return (
@@ -68,7 +69,7 @@ export function NumberInput({
       )}
       {!valid && (
         <p className="field-error" id={`${id}-error`}>
-          {t('grpo.settings.range', { min, max })}
+          {invalidMessage}
         </p>
       )}
     </div>
