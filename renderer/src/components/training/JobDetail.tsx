@@ -6,7 +6,7 @@ import { formatBytes, formatDuration, formatInteger } from '../../lib/format';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
 import { JobProgress, JobStatus } from './JobsSection';
-import { noteText } from './notes';
+import { JobDetailFrame, JobWarnings } from './JobDetailFrame';
 import { evaluateAgainstBase, loadAdapterInChat } from './resultActions';
 import { formatLoss } from './series';
 
@@ -95,14 +95,13 @@ export function JobDetail() {
   if (!detail) return null;
   const data = detail.data;
   return (
-    <section className="eval-section train-detail" aria-labelledby="train-detail-title" data-testid="train-detail" data-status={data?.status ?? detail.status}>
-      <div className="eval-section-header">
-        <h3 id="train-detail-title">{data ? data.name : t('training.detail.loading')}</h3>
-        <button type="button" className="icon-button" aria-label={t('training.detail.close')} title={t('training.detail.close')} onClick={() => trainingStore.getState().closeJob()}>
-          <Icon name="close" size={14} />
-        </button>
-      </div>
-      {detail.status === 'error' && detail.error && <ErrorMessage error={detail.error} />}
+    <JobDetailFrame
+      testIdPrefix="train"
+      name={data ? data.name : null}
+      status={data?.status ?? detail.status}
+      error={detail.status === 'error' ? detail.error : null}
+      onClose={() => trainingStore.getState().closeJob()}
+    >
       {data && (
         <>
           <div className="train-row">
@@ -151,21 +150,10 @@ export function JobDetail() {
               </ul>
             </details>
           )}
-          {data.warnings.length > 0 && (
-            <details className="train-notes is-warning">
-              <summary>{t('training.preview.warnings', { count: data.warnings.length })}</summary>
-              <ul>
-                {data.warnings.map((w, i) => (
-                  <li key={i} title={w}>
-                    {noteText(t, w)}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          )}
+          <JobWarnings warnings={data.warnings} />
           {data.status === 'complete' && <Result detail={data} />}
         </>
       )}
-    </section>
+    </JobDetailFrame>
   );
 }

@@ -2,9 +2,8 @@ import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { grpoStore, useGrpo } from '../../../stores';
 import { formatBytes, formatDuration, formatInteger, formatRate } from '../../../lib/format';
-import { ErrorMessage } from '../../common/ErrorMessage';
 import { Icon } from '../../common/Icon';
-import { noteText } from '../notes';
+import { JobDetailFrame, JobWarnings } from '../JobDetailFrame';
 import { formatLoss } from '../series';
 import { GrpoGroups } from './GrpoGroups';
 import { GrpoJobProgress, GrpoJobStatus } from './GrpoJobs';
@@ -22,14 +21,13 @@ export function GrpoJobDetail() {
   const data = detail.data;
   const last = data?.last ?? null;
   return (
-    <section className="eval-section train-detail" aria-labelledby="grpo-detail-title" data-testid="grpo-detail" data-status={data?.status ?? detail.status}>
-      <div className="eval-section-header">
-        <h3 id="grpo-detail-title">{data ? data.name : t('training.detail.loading')}</h3>
-        <button type="button" className="icon-button" aria-label={t('training.detail.close')} title={t('training.detail.close')} onClick={() => grpoStore.getState().closeJob()}>
-          <Icon name="close" size={14} />
-        </button>
-      </div>
-      {detail.status === 'error' && detail.error && <ErrorMessage error={detail.error} />}
+    <JobDetailFrame
+      testIdPrefix="grpo"
+      name={data ? data.name : null}
+      status={data?.status ?? detail.status}
+      error={detail.status === 'error' ? detail.error : null}
+      onClose={() => grpoStore.getState().closeJob()}
+    >
       {data && (
         <>
           <div className="train-row">
@@ -79,18 +77,7 @@ export function GrpoJobDetail() {
             <GrpoCharts series={data.series} />
           </Suspense>
           <GrpoGroups detail={data} />
-          {data.warnings.length > 0 && (
-            <details className="train-notes is-warning">
-              <summary>{t('training.preview.warnings', { count: data.warnings.length })}</summary>
-              <ul>
-                {data.warnings.map((w, i) => (
-                  <li key={i} title={w}>
-                    {noteText(t, w)}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          )}
+          <JobWarnings warnings={data.warnings} />
           {data.status === 'complete' && (
             <div className="train-result" data-testid="grpo-result">
               <h4>{t('training.result.title')}</h4>
@@ -105,6 +92,6 @@ export function GrpoJobDetail() {
           )}
         </>
       )}
-    </section>
+    </JobDetailFrame>
   );
 }
