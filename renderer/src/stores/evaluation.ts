@@ -23,6 +23,7 @@ import type { UploadFile } from '../api/uploads';
 import { clientErrorKind } from '../api/clientErrors';
 import { toSerialized } from './errors';
 import { keyedActionRunner } from './keyedActions';
+import { startRunner } from './startRunner';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -179,6 +180,7 @@ export function createEvaluationStore({ api, onError, upload, pathForFile, save,
       onError?.(error);
       return toSerialized(error);
     };
+    const runStart = startRunner(get, set, fail);
 
     const keyedAction = keyedActionRunner<RunAction>(get, set);
 
@@ -328,18 +330,11 @@ export function createEvaluationStore({ api, onError, upload, pathForFile, save,
       },
 
       async start(input) {
-        if (get().starting) return null;
-        set({ starting: true, startError: null });
-        try {
+        return runStart(async () => {
           const run = await api.call('eval.start', input);
           get().applyProgress({ run, row: null });
           return run;
-        } catch (error) {
-          set({ startError: fail(error) });
-          return null;
-        } finally {
-          set({ starting: false });
-        }
+        });
       },
 
       clearStartError() {

@@ -27,6 +27,7 @@ import { splitSample } from '../lib/sampleSplit';
 import { toSerialized } from './errors';
 import { appendByStep, isJobActive, type JobAction, type LoadStatus } from './training';
 import { keyedActionRunner } from './keyedActions';
+import { startRunner } from './startRunner';
 
 /** DianJin-R1's GRPO settings: group 8, temperature 0.6, top-p 0.95, KL 0.001, format and accuracy reward. */
 export const defaultGrpoConfig: GrpoConfig = GrpoConfig.parse({});
@@ -198,6 +199,7 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
       onError?.(error);
       return toSerialized(error);
     };
+    const runStart = startRunner(get, set, fail);
 
     const runAction = keyedActionRunner<JobAction>(get, set);
 
@@ -343,8 +345,7 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
       async start() {
         const { modelPath, initAdapter, data, config, name, starting } = get();
         if (starting || !modelPath || !data) return null;
-        set({ starting: true, startError: null });
-        try {
+        return runStart(async () => {
           const job = await api.call('grpo.start', {
             modelPath,
             data: data.path,
@@ -355,12 +356,7 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
           get().applyProgress({ job, step: null });
           void get().openJob(job.id);
           return job;
-        } catch (error) {
-          set({ startError: fail(error) });
-          return null;
-        } finally {
-          set({ starting: false });
-        }
+        });
       },
 
       clearStartError() {

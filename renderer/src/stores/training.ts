@@ -22,6 +22,7 @@ import type { UploadFile } from '../api/uploads';
 import { clientErrorKind } from '../api/clientErrors';
 import { toSerialized } from './errors';
 import { keyedActionRunner } from './keyedActions';
+import { startRunner } from './startRunner';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -202,6 +203,7 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
       onError?.(error);
       return toSerialized(error);
     };
+    const runStart = startRunner(get, set, fail);
 
     /** A new set: its preview is stale (the estimate's token count with it). */
     const setSource = (source: DraftSource | null) => {
@@ -415,18 +417,12 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
         const { modelPath, source, config, name, starting } = get();
         const data = toDataSource(source);
         if (starting || !modelPath || !data) return null;
-        set({ starting: true, startError: null });
-        try {
+        return runStart(async () => {
           const job = await api.call('train.start', { modelPath, data, config, ...(name.trim() ? { name: name.trim() } : {}) });
           get().applyProgress({ job, point: null, validation: null, sample: null });
           void get().openJob(job.id);
           return job;
-        } catch (error) {
-          set({ startError: fail(error) });
-          return null;
-        } finally {
-          set({ starting: false });
-        }
+        });
       },
 
       clearStartError() {
