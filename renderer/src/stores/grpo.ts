@@ -22,11 +22,11 @@ import {
   type TrainExportResult,
 } from '../contract';
 import type { UploadFile } from '../api/uploads';
-import { clientErrorKind } from '../api/clientErrors';
 import { splitSample } from '../lib/sampleSplit';
 import { toSerialized } from './errors';
 import { appendByStep, isJobActive, type JobAction, type LoadStatus } from './training';
 import { keyedActionRunner } from './keyedActions';
+import { pickServerFile } from './serverFile';
 import { startRunner } from './startRunner';
 
 /** DianJin-R1's GRPO settings: group 8, temperature 0.6, top-p 0.95, KL 0.001, format and accuracy reward. */
@@ -258,24 +258,8 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
         }
       },
 
-      async chooseFile(file) {
-        set({ uploadError: null });
-        if (!upload) {
-          if (pathForFile) get().choosePath(pathForFile(file), file.name);
-          return;
-        }
-        set({ uploading: true });
-        try {
-          const uploaded = await upload(file);
-          if (!uploaded.ok) throw uploaded.error;
-          get().choosePath(uploaded.value.path, file.name);
-        } catch (error) {
-          const serialized = toSerialized(error);
-          if (clientErrorKind(serialized) !== 'cancelled') onError?.(error);
-          set({ uploadError: serialized });
-        } finally {
-          set({ uploading: false });
-        }
+      chooseFile(file) {
+        return pickServerFile(file, { upload, pathForFile, onError }, set, (path) => get().choosePath(path, file.name));
       },
 
       choosePath(path, fileName) {

@@ -19,9 +19,9 @@ import {
   type TrainProgressEvent,
 } from '../contract';
 import type { UploadFile } from '../api/uploads';
-import { clientErrorKind } from '../api/clientErrors';
 import { toSerialized } from './errors';
 import { keyedActionRunner } from './keyedActions';
+import { pickServerFile } from './serverFile';
 import { startRunner } from './startRunner';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -257,24 +257,8 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
         setSource(null);
       },
 
-      async chooseFile(file) {
-        set({ uploadError: null });
-        if (!upload) {
-          if (pathForFile) get().choosePath(pathForFile(file), file.name);
-          return;
-        }
-        set({ uploading: true });
-        try {
-          const uploaded = await upload(file);
-          if (!uploaded.ok) throw uploaded.error;
-          get().choosePath(uploaded.value.path, file.name);
-        } catch (error) {
-          const serialized = toSerialized(error);
-          if (clientErrorKind(serialized) !== 'cancelled') onError?.(error);
-          set({ uploadError: serialized });
-        } finally {
-          set({ uploading: false });
-        }
+      chooseFile(file) {
+        return pickServerFile(file, { upload, pathForFile, onError }, set, (path) => get().choosePath(path, file.name));
       },
 
       choosePath(path, fileName) {
