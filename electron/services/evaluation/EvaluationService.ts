@@ -209,8 +209,6 @@ export class EvaluationService {
 
   /** Resolves when the run stops (complete, paused or failed). */
   whenSettled(runId: string): Promise<EvalRunSummary> {
-    const status = this.repo.getRun(runId).status;
-    if (status !== 'running' && status !== 'queued') return Promise.resolve(this.summary(runId));
     return this.runs.whenSettled(runId, () => this.summary(runId));
   }
 

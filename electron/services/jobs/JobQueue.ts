@@ -75,10 +75,11 @@ export class JobQueue<S> {
   }
 
   /**
-   * Resolves with `read()` when the job stops: the service checks first that it is queued or running. `read` runs
-   * the moment it stops, before the next job starts.
+   * Resolves with `read()` when the job stops (at once when it is neither queued nor running here). `read` runs the
+   * moment it stops, before the next job starts.
    */
   whenSettled<T>(id: string, read: () => T): Promise<T> {
+    if (!this.has(id)) return Promise.resolve(read());
     return new Promise((resolve) => {
       const list = this.waiters.get(id) ?? [];
       list.push(() => resolve(read()));

@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../../shared/errors';
 import type { SftConfig, TrainCheckpoint, TrainJobStatus, TrainLossPoint, TrainSample, TrainValidationPoint } from '../../shared/training';
-import { isAbandoned, updateJobRow } from './jobRows';
+import { pauseAbandonedJobs, updateJobRow } from './jobRows';
 
 interface JobRow {
   id: string;
@@ -115,19 +115,7 @@ export class TrainingRepository {
   }
 
   update(id: string, patch: Partial<Pick<StoredJob, 'status' | 'step' | 'totalSteps' | 'checkpointStep' | 'backend' | 'elapsedSeconds' | 'ownerPid' | 'error'>>): void {
-    const columns: Record<string, unknown> = {};
-    if (patch.status !== undefined) columns.status = patch.status;
-    if (patch.step !== undefined) columns.step = patch.step;
-    if (patch.totalSteps !== undefined) columns.total_steps = patch.totalSteps;
-    if (patch.checkpointStep !== undefined) columns.checkpoint_step = patch.checkpointStep;
-    if (patch.backend !== undefined) columns.backend = patch.backend;
-    if (patch.elapsedSeconds !== undefined) columns.elapsed_seconds = patch.elapsedSeconds;
-    if (patch.ownerPid !== undefined) columns.owner_pid = patch.ownerPid;
-    if (patch.error !== undefined) {
-      columns.error_code = patch.error?.code ?? null;
-      columns.error_message = patch.error?.message ?? null;
-    }
-    updateJobRow(this.db, 'train_jobs', id, columns, this.now());
+    updateJobRow(this.db, 'train_jobs', id, patch, this.now());
   }
 
   remove(id: string): boolean {
@@ -136,14 +124,7 @@ export class TrainingRepository {
 
   /** Jobs left running or queued by a process that is gone wait for `resume`. */
   pauseAbandoned(): number {
-    let count = 0;
-    for (const job of this.list()) {
-      if (isAbandoned(job)) {
-        this.update(job.id, { status: 'paused', ownerPid: null });
-        count++;
-      }
-    }
-    return count;
+    return pauseAbandonedJobs(this.list(), (id) => this.update(id, { status: 'paused', ownerPid: null }));
   }
 
   addPoint(jobId: string, p: TrainLossPoint): void {

@@ -329,8 +329,6 @@ export class TrainingService {
 
   /** Resolves when the job stops (complete, paused, failed or cancelled). */
   whenSettled(jobId: string): Promise<TrainJobSummary> {
-    const status = this.repo.get(jobId).status;
-    if (status !== 'running' && status !== 'queued') return Promise.resolve(this.summary(jobId));
     return this.jobs.whenSettled(jobId, () => this.summary(jobId));
   }
 

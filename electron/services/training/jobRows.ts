@@ -19,8 +19,46 @@ export function isAbandoned(job: { status: string; ownerPid: number | null }): b
   return (job.status === 'running' || job.status === 'queued') && !(job.ownerPid !== null && job.ownerPid !== process.pid && processAlive(job.ownerPid));
 }
 
-/** Writes the given columns of one job row (by `id`) and its `updated_at`. */
-export function updateJobRow(db: Database, table: string, id: string, columns: Record<string, unknown>, updatedAt: number): void {
+/** The fields a job patch may set, in both tables. */
+export interface JobPatch {
+  status?: string;
+  step?: number;
+  totalSteps?: number | null;
+  checkpointStep?: number | null;
+  backend?: string | null;
+  elapsedSeconds?: number;
+  ownerPid?: number | null;
+  error?: { code: string; message: string } | null;
+}
+
+const COLUMNS: Record<Exclude<keyof JobPatch, 'error'>, string> = {
+  status: 'status',
+  step: 'step',
+  totalSteps: 'total_steps',
+  checkpointStep: 'checkpoint_step',
+  backend: 'backend',
+  elapsedSeconds: 'elapsed_seconds',
+  ownerPid: 'owner_pid',
+};
+
+/** Writes the given fields of one job row (by `id`) and its `updated_at`. */
+export function updateJobRow(db: Database, table: string, id: string, patch: JobPatch, updatedAt: number): void {
+  const columns: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(COLUMNS)) {
+    const value = patch[field as keyof typeof COLUMNS];
+    if (value !== undefined) columns[column] = value;
+  }
+  if (patch.error !== undefined) {
+    columns.error_code = patch.error?.code ?? null;
+    columns.error_message = patch.error?.message ?? null;
+  }
   const keys = Object.keys(columns);
   db.prepare(`UPDATE ${table} SET ${[...keys.map((k) => `${k} = @${k}`), 'updated_at = @updated_at'].join(', ')} WHERE id = @id`).run({ ...columns, updated_at: updatedAt, id });
+}
+
+/** Marks the jobs a gone process left running or queued as paused (they wait for `resume`); returns how many. */
+export function pauseAbandonedJobs(jobs: ReadonlyArray<{ id: string; status: string; ownerPid: number | null }>, pause: (id: string) => void): number {
+  const abandoned = jobs.filter(isAbandoned);
+  for (const job of abandoned) pause(job.id);
+  return abandoned.length;
 }

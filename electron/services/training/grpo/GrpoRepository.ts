@@ -6,7 +6,7 @@
 import type { Database } from 'better-sqlite3';
 import { AppError } from '../../../shared/errors';
 import type { GrpoConfig, GrpoGroup, GrpoJobStatus, GrpoStepPoint, GrpoStepRecord } from '../../../shared/grpo';
-import { isAbandoned, updateJobRow } from '../jobRows';
+import { pauseAbandonedJobs, updateJobRow } from '../jobRows';
 
 interface JobRow {
   id: string;
@@ -149,17 +149,7 @@ export class GrpoRepository {
   }
 
   update(id: string, patch: Partial<Pick<StoredGrpoJob, 'status' | 'step' | 'checkpointStep' | 'elapsedSeconds' | 'ownerPid' | 'error'>>): void {
-    const columns: Record<string, unknown> = {};
-    if (patch.status !== undefined) columns.status = patch.status;
-    if (patch.step !== undefined) columns.step = patch.step;
-    if (patch.checkpointStep !== undefined) columns.checkpoint_step = patch.checkpointStep;
-    if (patch.elapsedSeconds !== undefined) columns.elapsed_seconds = patch.elapsedSeconds;
-    if (patch.ownerPid !== undefined) columns.owner_pid = patch.ownerPid;
-    if (patch.error !== undefined) {
-      columns.error_code = patch.error?.code ?? null;
-      columns.error_message = patch.error?.message ?? null;
-    }
-    updateJobRow(this.db, 'grpo_jobs', id, columns, this.now());
+    updateJobRow(this.db, 'grpo_jobs', id, patch, this.now());
   }
 
   remove(id: string): boolean {
@@ -168,14 +158,7 @@ export class GrpoRepository {
 
   /** Jobs left running or queued by a process that is gone wait for `resume`. */
   pauseAbandoned(): number {
-    let count = 0;
-    for (const job of this.list()) {
-      if (isAbandoned(job)) {
-        this.update(job.id, { status: 'paused', ownerPid: null });
-        count++;
-      }
-    }
-    return count;
+    return pauseAbandonedJobs(this.list(), (id) => this.update(id, { status: 'paused', ownerPid: null }));
   }
 
   /** Stores a step; only the last `keepGroups` steps keep their sampled groups. */

@@ -168,8 +168,6 @@ export class GrpoService {
 
   /** Resolves when the job stops (complete, paused, failed or cancelled). */
   whenSettled(jobId: string): Promise<GrpoJobSummary> {
-    const status = this.repo.get(jobId).status;
-    if (status !== 'running' && status !== 'queued') return Promise.resolve(this.summary(jobId));
     return this.jobs.whenSettled(jobId, () => this.summary(jobId));
   }
 
