@@ -120,6 +120,8 @@ export interface ResultWrite {
 }
 
 const QUESTION_PREVIEW = 160;
+/** The columns of a result row in lists (no full texts). */
+const ROW_COLUMNS = 'item_id, seq, task, question, reference, predicted, correct, format_ok, judged, completion_tokens, seconds, error';
 
 export class EvaluationRepository {
   constructor(
@@ -265,12 +267,13 @@ export class EvaluationRepository {
   }
 
   rows(runId: string): EvalResultRow[] {
-    const rows = this.db
-      .prepare(
-        'SELECT item_id, seq, task, question, reference, predicted, correct, format_ok, judged, completion_tokens, seconds, error FROM eval_results WHERE run_id = ? ORDER BY seq',
-      )
-      .all(runId) as ResultRow[];
-    return rows.map(toResultRow);
+    return (this.db.prepare(`SELECT ${ROW_COLUMNS} FROM eval_results WHERE run_id = ? ORDER BY seq`).all(runId) as ResultRow[]).map(toResultRow);
+  }
+
+  /** One item's row (what a progress event carries), or null before it has a result. */
+  row(runId: string, itemId: string): EvalResultRow | null {
+    const row = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM eval_results WHERE run_id = ? AND item_id = ?`).get(runId, itemId) as ResultRow | undefined;
+    return row ? toResultRow(row) : null;
   }
 
   /** Ids of items with a saved result that did not fail (failed ones run again on resume). */

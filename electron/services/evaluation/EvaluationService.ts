@@ -264,15 +264,16 @@ export class EvaluationService {
   private async generateAll(active: ActiveRun, run: StoredRun, items: EvalItem[]): Promise<void> {
     const signal = active.controller.signal;
     const { engine, dispose } = await this.options.openEngine(run.target, run.contextSize, signal);
+    const seqOf = new Map(run.itemIds.map((id, seq) => [id, seq]));
     try {
       for (const item of items) {
         if (signal.aborted) return;
-        const seq = run.itemIds.indexOf(item.id);
+        const seq = seqOf.get(item.id)!;
         const write = await this.answer(engine, run, item, seq, signal);
         if (!write) return;
         this.repo.saveResult(run.id, write);
         active.state.finishedThisSession++;
-        this.emitProgress(run.id, this.repo.rows(run.id).find((r) => r.itemId === item.id) ?? null);
+        this.emitProgress(run.id, this.repo.row(run.id, item.id));
       }
     } finally {
       await dispose();
@@ -362,7 +363,7 @@ export class EvaluationService {
         }
         const verdict = parseJudgeVerdict(text);
         this.repo.saveJudgement(run.id, item.itemId, { correct: verdict, judgeOutput: text });
-        this.emitProgress(run.id, this.repo.rows(run.id).find((r) => r.itemId === item.itemId) ?? null);
+        this.emitProgress(run.id, this.repo.row(run.id, item.itemId));
       }
     } finally {
       await dispose();
@@ -370,7 +371,8 @@ export class EvaluationService {
   }
 
   private toSummary(run: StoredRun, rows: EvalResultRow[]): EvalRunSummary {
-    const done = rows.filter((r) => run.itemIds.includes(r.itemId)).length;
+    const planned = new Set(run.itemIds);
+    const done = rows.filter((r) => planned.has(r.itemId)).length;
     const active = this.runs.activeState(run.id);
     const perItem = active && active.finishedThisSession > 0 ? (this.now() - active.startedAt) / active.finishedThisSession / 1000 : null;
     return {
