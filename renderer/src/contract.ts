@@ -35,6 +35,7 @@ export type {
   TraceStep,
 } from '../../electron/shared/inspection';
 export type { DianjinBridge, BridgeStream } from '../../electron/shared/bridge';
+export { splitReasoning } from '../../electron/shared/reasoning';
 export type {
   Citation,
   DocumentFormat,

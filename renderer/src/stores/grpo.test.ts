@@ -54,7 +54,7 @@ function stepRecord(step: number, rewards: number[]): GrpoStepRecord {
         itemId: 'q1',
         question: 'What is 12% of 250?',
         reference: '30',
-        samples: rewards.map((reward, i) => ({ text: `0.12 × 250 = 30</think><answer>\\boxed{${30 + i}}</answer>`, reward, format: 1, accuracy: reward, custom: [], advantage: reward - mean, tokens: 8 })),
+        samples: rewards.map((reward, i) => ({ text: `<think>\n0.12 × 250 = 30</think><answer>\\boxed{${30 + i}}</answer>`, reward, format: 1, accuracy: reward, custom: [], advantage: reward - mean, tokens: 8 })),
       },
     ],
   };

@@ -22,7 +22,7 @@ import {
   type TrainExportResult,
 } from '../contract';
 import type { UploadFile } from '../api/uploads';
-import { splitSample } from '../lib/sampleSplit';
+import { splitReasoning } from '../contract';
 import { toSerialized } from './errors';
 import { appendByStep, isJobActive, type JobAction, type LoadStatus } from './training';
 import { keyedActionRunner } from './keyedActions';
@@ -442,7 +442,7 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
         const sample = group?.samples[sampleIndex];
         if (!detail || !group || !sample) return;
         const token = ++inspectToken;
-        const { reasoning, answer } = splitSample(sample.text);
+        const { reasoning, answer } = splitReasoning(sample.text);
         const { samples: _samples, ...groupInfo } = group;
         const base = { jobId: detail.jobId, step, groupIndex, sampleIndex, group: groupInfo, sample, reasoning, answer };
         set({ inspection: { ...base, status: 'checking', check: null, error: null } });

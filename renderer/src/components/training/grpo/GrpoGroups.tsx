@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { GrpoGroup, GrpoJobDetail } from '../../../contract';
 import { grpoStore, useGrpo } from '../../../stores';
 import { groupsOf } from '../../../stores/grpo';
-import { splitSample } from '../../../lib/sampleSplit';
+import { splitReasoning } from '../../../contract';
 import { formatInteger } from '../../../lib/format';
 import { Icon } from '../../common/Icon';
 import { formatReward } from './grpoSeries';
@@ -13,7 +13,7 @@ const PREVIEW_CHARS = 140;
 function Group({ group, step, index }: { group: GrpoGroup; step: number; index: number }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
-  const splits = useMemo(() => group.samples.map((s) => splitSample(s.text)), [group.samples]);
+  const splits = useMemo(() => group.samples.map((s) => splitReasoning(s.text)), [group.samples]);
   const best = Math.max(...group.samples.map((s) => s.reward));
   const captionId = useId();
   return (

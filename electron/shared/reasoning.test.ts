@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReasoningStreamParser, extractBoxed, splitReasoning, type ReasoningSplit } from './index';
+import { ReasoningStreamParser, extractBoxed, splitReasoning, type ReasoningSplit } from './reasoning';
 
 interface Streamed {
   result: ReasoningSplit;

@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors';
+import { AppError } from './errors';
 
 /**
  * Splits DianJin-R1 output (`<think>…</think><answer>…\boxed{…}</answer>`) into reasoning and answer while tokens
