@@ -7,8 +7,10 @@ import { getLlama, LlamaLogLevel, type LlamaModel, type Token } from 'node-llama
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateTestLora } from '../../../models/testModel/generateTestLora';
 import type { InferenceStatus } from '../../shared/api';
+import { AppError } from '../../shared/errors';
 import { defaultSettings, type SamplingSettings } from '../../shared/records';
 import { builtWorker, tempDir, tinyModel } from '../../testing/fixtures';
+import { GroupRollouts } from './GroupRollouts';
 import { InferenceHost } from './InferenceHost';
 import { forkInferenceProcess } from './process';
 import type { ChatTurn } from './protocol';
@@ -40,10 +42,10 @@ async function startHost(onStatus?: (status: InferenceStatus) => void): Promise<
 }
 
 /**
- * How many leading tokens of each sequence two runs with the same seeds must share. Not all of them: which sequences
- * share a decode batch depends on timing (node-llama-cpp sends a batch when every sequence has queued its token, else
- * on the next turn of the event loop), a batch of another shape sums in another order, and a near-tie in the last bits
- * can then flip a later token. The first tokens come from the shared prompt's logits and the first full batches.
+ * How many leading tokens two groups must share when their prompts reached the cache differently (copied from one
+ * sequence, or evaluated in each; a group of one): a batch of another shape sums in another order, and a near-tie in
+ * the last bits can then flip a later token. Two runs of the same group decode the same batches (every live sequence,
+ * in order, each step: LockstepBatching) and so agree on every token.
  */
 const REPRODUCIBLE = 3;
 const leading = (result: { completions: Array<{ tokens: number[] }> }) => result.completions.map((c) => c.tokens.slice(0, REPRODUCIBLE));
@@ -69,7 +71,7 @@ describe('InferenceHost.generateGroup', () => {
 
     const again = await host.generateGroup(turns, sampling, 4);
     expect(again.timing.setupMs).toBeLessThan(first.timing.setupMs); // the group context was kept
-    expect(leading(again)).toEqual(leading(first));
+    expect(again.completions.map((c) => c.tokens)).toEqual(first.completions.map((c) => c.tokens));
     const otherSeeds = await host.generateGroup(turns, { ...sampling, seed: 99 }, 4);
     expect(otherSeeds.completions.map((c) => c.text)).not.toEqual(first.completions.map((c) => c.text));
 
@@ -138,5 +140,39 @@ describe('InferenceHost.generateGroup', () => {
     expect(host.status.model?.lora ?? null).toBeNull();
 
     await expect(host.generateGroup(turns, sampling, 2, { lora: { path: path.join(dir, 'missing.gguf'), scale: 1 } })).rejects.toMatchObject({ code: 'LORA_FILE_NOT_FOUND' });
+  });
+});
+
+describe('GroupRollouts (in process, watching llama.cpp decodes)', () => {
+  it('decodes every live sequence in one batch per step, in sequence order (one llama.cpp ubatch)', async () => {
+    const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
+    const model = await llama.loadModel({ modelPath: tinyModel });
+    const mainContext = await model.createContext({ contextSize: 256, threads: 1 });
+    const batches: number[][] = [];
+    const rollouts = new GroupRollouts({
+      model,
+      mainContext,
+      threads: 1,
+      classifyContextError: async (error) => new AppError('INTERNAL', String(error)),
+      onDecodeBatch: (sequenceIds) => batches.push([...sequenceIds]),
+    });
+    try {
+      const tokens = model.tokenize('<|im_start|>user\n毛利率是多少？<|im_end|>\n<|im_start|>assistant\n<think>\n', true);
+      // Long enough for sequences to end at different steps (the tiny model samples its end token now and then).
+      const result = await rollouts.generate({ tokens, startInReasoning: true }, { ...sampling, maxTokens: 48 }, 6, {}, new AbortController().signal);
+      const [prompt, ...steps] = batches;
+      expect(prompt!.length).toBe(tokens.length - 1); // the shared prompt, once, then copied to the other sequences
+      const lengths = result.completions.map((c) => c.tokens.length);
+      // Step k feeds each sequence that is still generating its previous token (the prompt's last token at step 0).
+      expect(steps).toHaveLength(Math.max(...lengths));
+      steps.forEach((ids, step) => {
+        const live = lengths.flatMap((length, id) => (length > step ? [id] : []));
+        expect(ids).toEqual(live);
+      });
+    } finally {
+      await rollouts.dispose();
+      await mainContext.dispose();
+      await model.dispose();
+    }
   });
 });

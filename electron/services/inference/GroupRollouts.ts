@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import { AppError } from '../../shared/errors';
 import type { LoraAdapter, SamplingSettings } from '../../shared/records';
+import { LockstepBatching } from './LockstepBatching';
 import type { GroupCompletion, GroupGenerationOptions, GroupGenerationResult, StopReason } from './protocol';
 
 /** The per-sequence context size is rounded up to this, so prompts of similar length reuse the context. */
@@ -30,6 +31,8 @@ export interface GroupRolloutsOptions {
   threads: number;
   /** Turns a failure to create the group context (llama.cpp refusing an adapter, no memory) into an AppError. */
   classifyContextError(error: unknown, lora: LoraAdapter | null): Promise<AppError>;
+  /** Hears every llama.cpp decode of the group context: the sequence of each token in the batch, in batch order. */
+  onDecodeBatch?(sequenceIds: number[]): void;
 }
 
 interface AdapterVersion {
@@ -112,11 +115,15 @@ export class GroupRollouts {
 
     const maxTokens = Math.min(sampling.maxTokens, group.context.contextSize - tokens.length);
     const newline = model.tokens.nl;
+    const lockstep = new LockstepBatching(group.sequences.length);
     const sample = async (sequence: LlamaContextSequence, index: number): Promise<GroupCompletion> => {
       const seed = seedOf(index);
       const sampled: Token[] = [];
       let stopReason: StopReason = 'other';
-      if (signal.aborted) return { text: '', tokens: [], completionTokens: 0, stopReason: 'abort', seed };
+      if (signal.aborted) {
+        lockstep.leave();
+        return { text: '', tokens: [], completionTokens: 0, stopReason: 'abort', seed };
+      }
       const iterator = sequence.evaluate([last], {
         temperature: sampling.temperature,
         topK: sampling.topK,
@@ -129,20 +136,25 @@ export class GroupRollouts {
         // The end-of-generation token is part of what was sampled: GRPO credits (or blames) stopping too.
         yieldEogToken: true,
       });
-      for await (const token of iterator) {
-        sampled.push(token);
-        if (model.isEogToken(token)) {
-          stopReason = 'eos';
-          break;
+      try {
+        for await (const token of iterator) {
+          sampled.push(token);
+          if (model.isEogToken(token)) {
+            stopReason = 'eos';
+            break;
+          }
+          if (sampled.length >= maxTokens) {
+            stopReason = 'maxTokens';
+            break;
+          }
+          if (signal.aborted) {
+            stopReason = 'abort';
+            break;
+          }
+          await lockstep.arrive(index);
         }
-        if (sampled.length >= maxTokens) {
-          stopReason = 'maxTokens';
-          break;
-        }
-        if (signal.aborted) {
-          stopReason = 'abort';
-          break;
-        }
+      } finally {
+        lockstep.leave();
       }
       // specialTokens false, as LlamaCompletion streams it to `generate`: the end-of-generation token renders as ''.
       return { text: model.detokenize(sampled, false), tokens: sampled.map(Number), completionTokens: sampled.length, stopReason, seed };
@@ -200,6 +212,7 @@ export class GroupRollouts {
       throw await this.options.classifyContextError(error, lora);
     }
     if (adapter) this.loadedVersions.set(adapter.path, adapter.version);
+    if (this.options.onDecodeBatch) observeDecodeBatches(context, this.options.onDecodeBatch);
     const sequences = Array.from({ length: n }, () => context.getSequence());
     this.current = { context, sequences, adapter };
     return this.current;
@@ -256,6 +269,31 @@ async function copySequenceState(target: LlamaContextSequence, source: LlamaCont
   if (typeof copy !== 'function') return false;
   const copied = await copy.call(target, source, upToTokenIndex);
   return copied && target.nextTokenIndex === upToTokenIndex;
+}
+
+/** Wraps `LlamaContext._ctx` (the native context) to report each batch's tokens by sequence as it is decoded. */
+function observeDecodeBatches(context: LlamaContext, onDecodeBatch: (sequenceIds: number[]) => void): void {
+  const internals = context as unknown as { _ctx: Record<string, unknown> };
+  const native = internals._ctx;
+  let batch: number[] = [];
+  const overrides: Record<string, (...args: unknown[]) => unknown> = {
+    initBatch: (...args) => {
+      batch = [];
+      return (native.initBatch as (...a: unknown[]) => unknown).apply(native, args);
+    },
+    addToBatch: (...args) => {
+      const [sequenceId, , tokens] = args as [number, number, Uint32Array];
+      for (let i = 0; i < tokens.length; i++) batch.push(sequenceId);
+      return (native.addToBatch as (...a: unknown[]) => unknown).apply(native, args);
+    },
+    decodeBatch: (...args) => {
+      onDecodeBatch(batch);
+      return (native.decodeBatch as (...a: unknown[]) => unknown).apply(native, args);
+    },
+  };
+  internals._ctx = new Proxy(native, {
+    get: (target, key: string) => overrides[key] ?? (typeof target[key] === 'function' ? (target[key] as (...a: unknown[]) => unknown).bind(target) : target[key]),
+  });
 }
 
 /** `LlamaModel._loraAdapters`: loaded adapters by absolute path, kept until the model is disposed. */
