@@ -12,6 +12,7 @@
  * sequential runs interleaved. Progress goes to stderr; the last line of stdout is one JSON object.
  */
 import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InferenceHost } from '../electron/services/inference/InferenceHost';
@@ -137,17 +138,50 @@ export async function measureRollouts(options: MeasureRolloutsOptions = {}): Pro
   }
 }
 
-/** The bigger bench model (embd 256, 4 layers, FFN 512), generated once into models/.cache. */
+/** The bigger F32 bench model (embd 256, 4 layers, FFN 512), generated once into models/.cache. */
 export async function ensureRolloutBenchModel(): Promise<string> {
   const modelPath = path.join(modelsCacheDir, 'bench-qwen2-e256-l4.gguf');
   if (!existsSync(modelPath)) await generateTestModel({ outPath: modelPath, seed: 7, embeddingLength: 256, blockCount: 4, feedForwardLength: 512 });
   return modelPath;
 }
 
+/**
+ * A model shaped like Qwen2.5-0.5B-Instruct (embd 896, 24 layers, FFN 4,864, 14 heads, 2 KV heads, tied head: 494M
+ * weights) in Q8_0, 0.5 GiB: the smallest model of DianJin-R1's family, quantized as users run them. Its weights do not
+ * stay in the CPU's caches, so one sequence at a time waits on memory, as a 7B GGUF does on a laptop; the tiny F32
+ * models fit in cache and measure the compute-bound corner. Generated once (~1 min) into models/.cache.
+ */
+export async function ensureQuantizedRolloutBenchModel(): Promise<string> {
+  const modelPath = path.join(modelsCacheDir, 'bench-qwen2.5-0.5b-shape-q8_0.gguf');
+  if (!existsSync(modelPath)) {
+    const partial = `${modelPath}.${process.pid}.partial`;
+    await generateTestModel({
+      outPath: partial,
+      seed: 7,
+      embeddingLength: 896,
+      blockCount: 24,
+      feedForwardLength: 4864,
+      headCount: 14,
+      headCountKv: 2,
+      weightType: 'q8_0',
+      name: 'DianJin bench (Qwen2.5-0.5B shape, Q8_0)',
+    });
+    await rename(partial, modelPath);
+  }
+  return modelPath;
+}
+
+/** The models `--models` names. */
+export const rolloutBenchModels: Record<string, () => Promise<string>> = {
+  'q8-0.5b': ensureQuantizedRolloutBenchModel,
+  tiny: ensureTestModel,
+  e256: ensureRolloutBenchModel,
+};
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      models: { type: 'string', default: 'tiny,e256' },
+      models: { type: 'string', default: 'q8-0.5b,tiny' },
       threads: { type: 'string', default: '1,default' },
       n: { type: 'string', default: '8' },
       'max-tokens': { type: 'string', default: '96' },
@@ -156,11 +190,11 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  const models: Record<string, () => Promise<string>> = { tiny: ensureTestModel, e256: ensureRolloutBenchModel };
+  const models = rolloutBenchModels;
   const results: RolloutMeasurement[] = [];
   for (const name of values.models.split(',')) {
-    const ensure = models[name];
-    if (!ensure) throw new Error(`Unknown model ${name}; use ${Object.keys(models).join(', ')}.`);
+    const ensure = models[name] ?? (name.endsWith('.gguf') && existsSync(name) ? async () => path.resolve(name) : undefined);
+    if (!ensure) throw new Error(`Unknown model ${name}; use ${Object.keys(models).join(', ')} or a .gguf path.`);
     const modelPath = await ensure();
     for (const threads of values.threads.split(',')) {
       results.push(

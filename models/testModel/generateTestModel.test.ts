@@ -79,6 +79,38 @@ describe('generateTestModel', () => {
     expect(await sha256(a.path)).not.toBe(await sha256(modelPath));
   });
 
+  it('writes Q8_0 weight matrices (norms and biases F32) that llama.cpp decodes like the F32 model', async () => {
+    const options = { seed: 5, outputNormWeight: 16 }; // sharp logits: greedy choices are not near-ties
+    const f32 = await generateTestModel({ outPath: path.join(tempDir, 'f32.gguf'), ...options });
+    const q8 = await generateTestModel({ outPath: path.join(tempDir, 'q8.gguf'), ...options, weightType: 'q8_0' });
+    const info = await readGgufFileInfo(q8.path, { logWarnings: false });
+    expect(info.metadata.general.file_type).toBe(7); // LLAMA_FTYPE_MOSTLY_Q8_0
+    const types = new Map(info.fullTensorInfo!.map((tensor) => [tensor.name, tensor.ggmlType]));
+    expect(types.get('token_embd.weight')).toBe(8); // GGML_TYPE_Q8_0
+    expect(types.get('blk.0.ffn_down.weight')).toBe(8);
+    expect(types.get('blk.0.attn_q.bias')).toBe(0);
+    expect(types.get('output_norm.weight')).toBe(0);
+    // 34 bytes per 32 weights instead of 128; the header is the same size, each tensor's padding up to 32 bytes apart.
+    const quantized = info.fullTensorInfo!.filter((tensor) => tensor.ggmlType === 8);
+    const weights = quantized.reduce((sum, tensor) => sum + tensor.dimensions.reduce((a: number, b) => a * Number(b), 1), 0);
+    expect(Math.abs(f32.bytes - q8.bytes - weights * (4 - 34 / 32))).toBeLessThan(32 * info.fullTensorInfo!.length);
+
+    const greedy = async (file: string) => {
+      const model = await llama.loadModel({ modelPath: file });
+      const context = await model.createContext({ contextSize: 128, threads: 1 });
+      try {
+        const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
+        return await completion.generateCompletion(model.tokenize('营业收入5,829万元，营业成本5,735万元', false), { maxTokens: 6 });
+      } finally {
+        await context.dispose();
+        await model.dispose();
+      }
+    };
+    const reference = await greedy(f32.path);
+    expect(reference.length).toBeGreaterThan(0);
+    expect(await greedy(q8.path)).toBe(reference);
+  });
+
   it('writes an unsupported architecture that llama.cpp refuses to load', async () => {
     const bad = await generateTestModel({ outPath: path.join(tempDir, 'notanarch.gguf'), architecture: 'notanarch' });
     const info = await readGgufFileInfo(bad.path, { logWarnings: false });

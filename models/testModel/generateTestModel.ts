@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GGUFValueType, gguf, serializeGgufMetadata, type GGUFTypedMetadata } from '@huggingface/gguf';
+import { setFloat16 } from '@petamoriken/float16';
 import { ensureQwen2Vocab, repoRoot } from './qwen2Vocab';
 
 export type GenerateTestModelOptions = {
@@ -42,7 +43,17 @@ export type GenerateTestModelOptions = {
    * stay within about ±1.3 and no training can make an answer likely; the LoRA trainer's SFT test uses e.g. `16`.
    */
   outputNormWeight?: number;
+  /**
+   * Storage of the weight matrices (token embedding, attention and FFN projections); norms and biases stay F32, as in
+   * llama.cpp's own quantizations. `"q8_0"` writes llama.cpp's Q8_0 blocks: a quarter of the bytes per weight, so
+   * decoding reads memory the way a quantized DianJin-R1 GGUF does (the rollout benchmark's regime). Defaults to
+   * `"f32"`.
+   */
+  weightType?: TensorType;
 };
+
+/** The tensor encodings the generator writes. */
+export type TensorType = 'f32' | 'q8_0';
 
 export type GeneratedTestModel = { path: string; bytes: number };
 
@@ -54,9 +65,13 @@ export const testModelChatTemplate =
 export const defaultTestModelPath = path.join(repoRoot, 'models', 'test-qwen2-tiny.gguf');
 
 export const ggufAlignment = 32;
-const ggmlTypeF32 = 0;
-/** `general.file_type` value `LLAMA_FTYPE_ALL_F32`. */
-const fileTypeAllF32 = 0;
+/** ggml's `GGML_TYPE_*` ids. */
+const ggmlTypeIds: Record<TensorType, number> = { f32: 0, q8_0: 8 };
+/** `general.file_type`: `LLAMA_FTYPE_ALL_F32`, `LLAMA_FTYPE_MOSTLY_Q8_0`. */
+const fileTypeIds: Record<TensorType, number> = { f32: 0, q8_0: 7 };
+/** Q8_0: blocks of 32 weights, each an FP16 scale then 32 int8s (ggml-common.h `block_q8_0`). */
+const q8BlockSize = 32;
+const q8BlockBytes = 2 + q8BlockSize;
 const weightStd = 0.02;
 
 export type TensorSpec = {
@@ -66,6 +81,8 @@ export type TensorSpec = {
   fill: 'ones' | 'random';
   /** Multiplies the filled values. Defaults to `1`. */
   scale?: number;
+  /** How the data is stored. Defaults to `"f32"`; `"q8_0"` needs `shape[0]` divisible by 32. */
+  type?: TensorType;
 };
 
 export async function generateTestModel(options: GenerateTestModelOptions): Promise<GeneratedTestModel> {
@@ -81,12 +98,16 @@ export async function generateTestModel(options: GenerateTestModelOptions): Prom
     contextLength = 4096,
     name = 'DianJin Test Tiny',
     outputNormWeight = 1,
+    weightType = 'f32',
   } = options;
   for (const [key, value] of Object.entries({ embeddingLength, blockCount, feedForwardLength, headCount, headCountKv, contextLength })) {
     if (!Number.isInteger(value) || value <= 0) throw new RangeError(`${key} must be a positive integer, got ${value}`);
   }
   if (embeddingLength % headCount !== 0) throw new RangeError('embeddingLength must be divisible by headCount');
   if (headCount % headCountKv !== 0) throw new RangeError('headCountKv must divide headCount');
+  if (weightType === 'q8_0' && (embeddingLength % q8BlockSize !== 0 || feedForwardLength % q8BlockSize !== 0)) {
+    throw new RangeError(`q8_0 weights need embeddingLength and feedForwardLength divisible by ${q8BlockSize}`);
+  }
 
   const vocab = await readQwen2Vocab();
   const tokens = vocab.typedMetadata['tokenizer.ggml.tokens']?.value;
@@ -134,7 +155,7 @@ export async function generateTestModel(options: GenerateTestModelOptions): Prom
     'general.architecture': str(architecture),
     'general.name': str(name),
     'general.alignment': u32(ggufAlignment),
-    'general.file_type': u32(fileTypeAllF32),
+    'general.file_type': u32(fileTypeIds[weightType]),
     [`${architecture}.context_length`]: u32(contextLength),
     [`${architecture}.embedding_length`]: u32(embeddingLength),
     [`${architecture}.block_count`]: u32(blockCount),
@@ -155,6 +176,8 @@ export async function generateTestModel(options: GenerateTestModelOptions): Prom
   metadata['tokenizer.ggml.add_bos_token'] = { value: false, type: GGUFValueType.BOOL };
   metadata['tokenizer.chat_template'] = str(testModelChatTemplate);
 
+  // Matrices take the weight type; vectors (norms, biases) stay F32.
+  if (weightType !== 'f32') for (const tensor of tensors) if (tensor.shape.length === 2) tensor.type = weightType;
   const bytes = await writeGgufFile(outPath, metadata, tensors, { seed, weightStd });
   return { path: path.resolve(outPath), bytes };
 }
@@ -217,13 +240,43 @@ export function encodeTensorInfo(tensor: TensorSpec, offset: number): Buffer {
   at += nameBytes.copy(buffer, at);
   at = buffer.writeUInt32LE(tensor.shape.length, at);
   for (const dim of tensor.shape) at = buffer.writeBigUInt64LE(BigInt(dim), at);
-  at = buffer.writeUInt32LE(ggmlTypeF32, at);
+  at = buffer.writeUInt32LE(ggmlTypeIds[tensor.type ?? 'f32'], at);
   buffer.writeBigUInt64LE(BigInt(offset), at);
   return buffer;
 }
 
 export function elementCount(shape: number[]): number {
   return shape.reduce((product, dim) => product * dim, 1);
+}
+
+/** Bytes of a tensor's data in its storage type. */
+export function tensorByteLength(tensor: TensorSpec): number {
+  const count = elementCount(tensor.shape);
+  if ((tensor.type ?? 'f32') === 'f32') return count * 4;
+  if (tensor.shape[0]! % q8BlockSize !== 0) throw new RangeError(`${tensor.name}: q8_0 needs a first dimension divisible by ${q8BlockSize}`);
+  return (count / q8BlockSize) * q8BlockBytes;
+}
+
+/**
+ * Quantizes to Q8_0 as ggml's `quantize_row_q8_0_ref` does: per block of 32, scale d = max|x| / 127 (stored as FP16)
+ * and q = round(x / d). Hand-written because no npm package writes ggml quantization blocks; only this, the simplest
+ * of ggml's formats, is needed.
+ */
+export function quantizeQ8_0(values: Float32Array): Buffer {
+  const blocks = values.length / q8BlockSize;
+  const out = Buffer.alloc(blocks * q8BlockBytes);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  for (let block = 0; block < blocks; block++) {
+    const start = block * q8BlockSize;
+    let amax = 0;
+    for (let i = 0; i < q8BlockSize; i++) amax = Math.max(amax, Math.abs(values[start + i]!));
+    const d = amax / 127;
+    const inverse = d ? 1 / d : 0;
+    const at = block * q8BlockBytes;
+    setFloat16(view, at, d, true);
+    for (let i = 0; i < q8BlockSize; i++) view.setInt8(at + 2 + i, Math.round(values[start + i]! * inverse));
+  }
+  return out;
 }
 
 export function alignUp(value: number, alignment: number): number {
@@ -252,7 +305,7 @@ export function fillNormal(values: Float32Array, std: number, state: number): nu
 }
 
 /**
- * The GGUF header for F32 tensors: the KV section, the tensor infos, then padding to the alignment, and where each
+ * The GGUF header: the KV section, the tensor infos, then padding to the alignment, and where each
  * tensor's data goes. Tensor infos, padding and data are written by hand: @huggingface/gguf only (re)writes metadata,
  * and no maintained npm package writes GGUF tensors.
  */
@@ -267,7 +320,7 @@ export function encodeGgufHeader(metadata: Record<string, unknown>, tensors: rea
     dataSize = alignUp(dataSize, ggufAlignment);
     dataOffsets.push(dataSize);
     tensorInfos.push(encodeTensorInfo(tensor, dataSize));
-    dataSize += elementCount(tensor.shape) * 4;
+    dataSize += tensorByteLength(tensor);
   }
   const headerLength = kvSection.length + tensorInfos.reduce((sum, info) => sum + info.length, 0);
   const dataStart = alignUp(headerLength, ggufAlignment);
@@ -275,8 +328,8 @@ export function encodeGgufHeader(metadata: Record<string, unknown>, tensors: rea
 }
 
 /**
- * Writes a GGUF of F32 tensors: the header, then each tensor's data — ones where `fill` says so, else seeded normal
- * values (std `weightStd`) — and, with `padEnd`, zeros up to the aligned end of the data section. Returns the size.
+ * Writes a GGUF: the header, then each tensor's data — ones where `fill` says so, else seeded normal values (std
+ * `weightStd`), in the tensor's storage type — and, with `padEnd`, zeros up to the aligned end of the data section. Returns the size.
  */
 export async function writeGgufFile(
   outPath: string,
@@ -296,7 +349,7 @@ export async function writeGgufFile(
       if (tensor.fill === 'ones') values.fill(1);
       else randomState = fillNormal(values, options.weightStd, randomState);
       if (tensor.scale !== undefined && tensor.scale !== 1) for (let i = 0; i < values.length; i++) values[i]! *= tensor.scale;
-      const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+      const bytes = tensor.type === 'q8_0' ? quantizeQ8_0(values) : Buffer.from(values.buffer, values.byteOffset, values.byteLength);
       await file.write(bytes, 0, bytes.length, dataStart + dataOffsets[index]!);
     }
     if (end > dataStart + dataSize) await file.write(Buffer.alloc(end - dataStart - dataSize), 0, end - dataStart - dataSize, dataStart + dataSize);
