@@ -287,7 +287,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--checkpoint-every <n>', 'checkpoint every N steps (default 5)', intArg('--checkpoint-every', 1, 10_000))
     .addOption(new Option('--prompt <style>', "question side: evaluation's DianJin-R1 prompt, or the bare question as the chat asks it (default dianjin)").choices(['dianjin', 'chat']))
     .option('--name <text>', 'name of the job')
-    .option('--json', 'print {reward, formatReward, accuracyReward, loss, length, out, …} as one JSON object on the last line')
+    .option('--estimate', 'print the memory (trainer and rollouts) and time this job needs instead of starting it')
+    .option('--json', 'print {reward, formatReward, accuracyReward, loss, length, out, …} (with --estimate: the estimate) as one JSON object on the last line')
     .action(async (opts) => {
       process.exitCode = await runTrainGrpo(opts);
     });

@@ -56,6 +56,28 @@ describe('dianjin train grpo (refusals)', () => {
   });
 });
 
+describe('dianjin train grpo --estimate', () => {
+  it('prints the memory of the trainer and the rollouts and the time, as JSON on the last line', () => {
+    const result = dianjin(['train', 'grpo', '--estimate', '--model', tinyModel, '--data', data, '--steps', '3', ...small, '--json'], 60_000);
+    expect(result.code, result.stderr).toBe(0);
+    const estimate = lastJson(result.stdout);
+    expect(estimate).toMatchObject({ fits: true, advice: [], rolloutContextSize: 256, rolloutSpeedSource: 'assumed', config: { group: 4, maxTokens: 4, contextLength: 96, steps: 3 } });
+    expect(estimate.promptTokens).toBeGreaterThan(0);
+    expect(estimate.memory.rolloutContextBytes).toBeGreaterThan(0);
+    expect(estimate.memory.totalBytes).toBeGreaterThan(estimate.memory.modelBytes + estimate.memory.rolloutModelBytes);
+    expect(estimate.seconds).toBeGreaterThan(0);
+    // No job was started.
+    expect(lastJson(dianjin(['train', 'list', '--json']).stdout).grpoJobs).toEqual([]);
+  });
+
+  it('refuses a job that will not fit (TRAIN_WONT_FIT) with what to lower', () => {
+    const result = dianjin(['train', 'grpo', '--estimate', '--model', tinyModel, '--data', data, '--ctx', '65536', '--max-tokens', '16384', '--group', '64', '--prompts-per-step', '64']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^Needs about [\d.]+ GiB but this machine has [\d.]+ GiB\. Lower the /);
+    expect(result.stderr).toMatch(/^dianjin: Needs about /);
+  });
+});
+
 describe.skipIf(!built)(built ? 'dianjin train grpo (native trainer)' : 'dianjin train grpo (skipped: run `npm run build:trainer` to build the trainer)', () => {
   it('prints a line per step and the per-step series; the adapter is in the model library', () => {
     const out = path.join(home.dir, 'grpo.gguf');

@@ -2,10 +2,11 @@
  * `dianjin train grpo`: GRPO with DianJin-R1's dual reward on the LoRA trainer, from a terminal (same DIANJIN_HOME as
  * the app). A progress line per step on stderr; --json puts one JSON object with the per-step series on the last
  * stdout line; Ctrl-C pauses (a checkpoint after the step in flight) and `dianjin train resume JOB` continues, as
- * for SFT jobs.
+ * for SFT jobs. `--estimate` prints the job's memory and time instead of starting it (exit 1 when it will not fit).
  */
 import path from 'node:path';
-import type { GrpoConfigInput, GrpoJobSummary, GrpoStartInput } from '../shared/grpo';
+import { AppError } from '../shared/errors';
+import type { GrpoConfigInput, GrpoEstimate, GrpoEstimateInput, GrpoJobSummary, GrpoStartInput } from '../shared/grpo';
 import type { AppServices } from '../services/app';
 import { formatDuration } from '../services/training';
 import { withServices } from './services';
@@ -33,6 +34,8 @@ export interface TrainGrpoCliOptions {
   checkpointEvery?: number;
   prompt?: 'dianjin' | 'chat';
   name?: string;
+  /** Print the estimate (memory and time) instead of starting the job. */
+  estimate?: boolean;
   json?: boolean;
 }
 
@@ -124,8 +127,40 @@ export function reportGrpo(services: AppServices, summary: GrpoJobSummary, optio
   );
 }
 
+const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+
+/** `train grpo --estimate`: the estimate as one JSON object (--json) or its summary and where the memory goes. */
+async function printGrpoEstimate(services: AppServices, input: GrpoEstimateInput, options: { json?: boolean }): Promise<number> {
+  const estimate = (await services.dispatcher.call('grpo.estimate', input, ctx(new AbortController().signal))) as GrpoEstimate;
+  if (options.json) process.stdout.write(JSON.stringify(estimate) + '\n');
+  else {
+    const m = estimate.memory;
+    process.stdout.write(`${estimate.summary}\n`);
+    process.stdout.write(
+      `  trainer: base ${gib(m.modelBytes)}, LoRA ${gib(m.loraBytes)} (${estimate.trainableParams} parameters), reference ${gib(m.referenceBytes)}, activations ${gib(m.activationBytes)}, attention ${gib(m.attentionBytes)}, other ${gib(m.otherBytes)} (micro-batch ${estimate.microBatchTokens} tokens)\n`,
+    );
+    process.stdout.write(`  rollouts: weights ${gib(m.rolloutModelBytes)}, contexts ${gib(m.rolloutContextBytes)} (${estimate.config.group} sequences of ${estimate.rolloutContextSize} tokens)\n`);
+    for (const line of estimate.advice) process.stdout.write(`  ${line}\n`);
+  }
+  if (!estimate.fits) throw new AppError('TRAIN_WONT_FIT', estimate.summary);
+  return 0;
+}
+
 export async function runTrainGrpo(options: TrainGrpoCliOptions): Promise<number> {
   return withServices(async (services) => {
+    if (options.estimate) {
+      return printGrpoEstimate(
+        services,
+        {
+          modelPath: path.resolve(options.model),
+          ...(options.lora ? { initAdapter: path.resolve(options.lora) } : {}),
+          data: path.resolve(options.data),
+          ...(options.threads !== undefined ? { threads: options.threads } : {}),
+          config: configOf(options),
+        },
+        options,
+      );
+    }
     const input: GrpoStartInput = {
       modelPath: path.resolve(options.model),
       ...(options.lora ? { initAdapter: path.resolve(options.lora) } : {}),

@@ -71,6 +71,7 @@ export const methodKinds: MethodKinds = {
   'train.job': 'call',
   'train.adapters': 'call',
   'train.export': 'call',
+  'grpo.estimate': 'call',
   'grpo.start': 'call',
   'grpo.pause': 'call',
   'grpo.resume': 'call',

@@ -20,7 +20,7 @@ import {
 } from './records';
 import type { SerializedError } from './errors';
 import { TrainExportRequest, type TrainExportResult } from './trainExport';
-import { GrpoStartInput, type GrpoJobDetail, type GrpoJobSummary, type GrpoProgressEvent } from './grpo';
+import { GrpoEstimateInput, GrpoStartInput, type GrpoEstimate, type GrpoJobDetail, type GrpoJobSummary, type GrpoProgressEvent } from './grpo';
 import { TraceInput, type TraceCheckResult, type TraceComparison } from './inspection';
 import type { DocumentPageView, DocumentSummary, IngestBatchResult, IngestProgress, SearchResult } from './documents';
 import type { CatalogEntryWithFit, DownloadJob, DownloadProgress, DownloadResult, MirrorChoice } from './models';
@@ -380,7 +380,9 @@ export const api = {
   /** Writes a job folder for a GPU cluster: verl (GRPO) or LLaMA-Factory (SFT), DianJin-R1's settings, DianJin-R1's reward. */
   'train.export': call<TrainExportResult>()(TrainExportRequest),
 
-  /** Reads and checks the GRPO data (line-numbered problems) and queues a job (refused with TRAINER_UNAVAILABLE or TRAIN_DATA_INVALID); progress arrives as `grpo.progress` events. */
+  /** Memory (trainer and rollout process) and time of a GRPO job on this machine, with what to change when it will not fit. */
+  'grpo.estimate': call<GrpoEstimate>()(GrpoEstimateInput),
+  /** Reads and checks the GRPO data (line-numbered problems) and queues a job (refused with TRAINER_UNAVAILABLE, TRAIN_DATA_INVALID or TRAIN_WONT_FIT); progress arrives as `grpo.progress` events. */
   'grpo.start': call<GrpoJobSummary>()(GrpoStartInput),
   /** Stops a job after cutting its step's rollouts short, with a checkpoint; `grpo.resume` continues it. */
   'grpo.pause': call<GrpoJobSummary>()(z.object({ jobId: id }).strict()),

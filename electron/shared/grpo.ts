@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import type { SerializedError } from './errors';
-import { LoraTarget, PromptStyle } from './training';
+import { LoraTarget, PromptStyle, type TrainMemoryEstimate } from './training';
 
 export const GrpoCustomReward = z.discriminatedUnion('kind', [
   /** +1 per `include` phrase in the answer, −1 per `exclude` phrase, scaled to [−1, 1]. */
@@ -109,6 +109,62 @@ export const GrpoStartInput = z
   })
   .strict();
 export type GrpoStartInput = z.input<typeof GrpoStartInput>;
+
+/** A GRPO job's memory and time before it starts: the same model, adapter, data and settings as `grpo.start`. */
+export const GrpoEstimateInput = z
+  .object({
+    modelPath: z.string().min(1).max(4096),
+    /** The SFT adapter the job would start from (its frozen copy, the KL reference, takes memory too). */
+    initAdapter: z.string().min(1).max(4096).optional(),
+    /** The prompts' file: its longest prompt sizes the rollout context. Without it the whole training context is assumed. */
+    data: z.string().min(1).max(4096).optional(),
+    /** Tokens of the longest prompt, when already known (instead of `data`). */
+    promptTokens: z.number().int().min(1).max(65536).optional(),
+    threads: z.number().int().min(0).max(256).optional(),
+    config: GrpoConfig.optional(),
+  })
+  .strict();
+export type GrpoEstimateInput = z.input<typeof GrpoEstimateInput>;
+
+/** The trainer's parts (as SFT's estimate, for one micro-batch of the update) and the rollout process's. */
+export interface GrpoMemoryEstimate extends TrainMemoryEstimate {
+  /** The starting adapter's frozen copy, the KL reference (0 without one). */
+  referenceBytes: number;
+  /** The rollout process's weights (a second copy: the trainer loads its own). */
+  rolloutModelBytes: number;
+  /** The rollout process's contexts: the group's KV cache (group × (prompt + answer)) and its one-sequence main context. */
+  rolloutContextBytes: number;
+}
+
+export interface GrpoEstimate {
+  modelPath: string;
+  config: GrpoConfig;
+  trainableParams: number;
+  memory: GrpoMemoryEstimate;
+  availableBytes: number;
+  fits: boolean;
+  /** The longest prompt's tokens (estimated from its characters when read from the data); null when not known. */
+  promptTokens: number | null;
+  /** Tokens per sequence of the group's rollout context. */
+  rolloutContextSize: number;
+  /** Tokens of the trainer's largest micro-batch (the step's sequences are packed into the context and accumulated). */
+  microBatchTokens: number;
+  /** Answer tokens sampled per step at most (prompts × group × max tokens). */
+  rolloutTokensPerStep: number;
+  /** Tokens the update trains on per step at most (prompts × group × (prompt + max tokens)). */
+  updateTokensPerStep: number;
+  rolloutTokensPerSecond: number;
+  rolloutSpeedSource: 'measured' | 'assumed';
+  /** The update's real tokens per second (the KL term's two forward passes are added to its time). */
+  trainTokensPerSecond: number;
+  trainSpeedSource: 'measured' | 'assumed';
+  /** All steps, rollouts and updates; answers that stop early make it shorter. */
+  seconds: number;
+  totalTokens: number;
+  /** What to change when it does not fit, in words. */
+  advice: string[];
+  summary: string;
+}
 
 export type GrpoJobStatus = 'queued' | 'running' | 'paused' | 'complete' | 'failed' | 'cancelled';
 

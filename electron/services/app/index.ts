@@ -130,8 +130,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }),
   });
 
+  const trainingRepository = new TrainingRepository(store.database);
   const training = new TrainingService({
-    repository: new TrainingRepository(store.database),
+    repository: trainingRepository,
     events,
     dataDir: paths.dataDir,
     prepWorkerPath: prepWorkerPathBeside(options.workerPath),
@@ -160,6 +161,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       loadSettings: () => store.getSettings().load,
     }),
     registerAdapter: (adapter) => void library.addAdapter(adapter),
+    measuredSftTokensPerSecond: (modelPath, contextLength) => trainingRepository.measuredTokensPerSecond(modelPath, contextLength),
+    ...(options.totalMemoryBytes ? { totalMemoryBytes: options.totalMemoryBytes } : {}),
   });
 
   if (options.modelPath) {
@@ -325,6 +328,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'train.job': async ({ jobId }) => training.detail(jobId),
     'train.adapters': async () => library.adapters(),
     'train.export': ({ format, dataPath, outDir, model, force }) => exportTrainingJob(format, { path: dataPath }, outDir, { ...(model ? { model } : {}), force }),
+    'grpo.estimate': (input) => grpo.estimate(input),
     'grpo.start': (input) => grpo.start(input),
     'grpo.pause': ({ jobId }) => grpo.pause(jobId),
     'grpo.resume': async ({ jobId }) => grpo.resume(jobId),

@@ -174,8 +174,8 @@ export function estimateTraining(modelPath: string, shape: ModelShape, config: S
   };
 }
 
-/** The refusal a job that will not fit gets. */
-export function wontFitError(estimate: TrainEstimate): AppError {
+/** The refusal a job that will not fit gets (an SFT or a GRPO estimate). */
+export function wontFitError(estimate: Pick<TrainEstimate, 'availableBytes' | 'advice'> & { memory: { totalBytes: number } }): AppError {
   return new AppError(
     'TRAIN_WONT_FIT',
     `This job needs about ${gib(estimate.memory.totalBytes)} of memory but this machine has ${gib(estimate.availableBytes)}. ${estimate.advice.join(' ')}`,

@@ -213,6 +213,24 @@ export class GrpoRepository {
     return rows.map((r) => ({ step: r.step, groups: JSON.parse(r.groups_json) as GrpoGroup[] }));
   }
 
+  /**
+   * Speeds measured by the latest job on this model (for the estimate): rollouts by one with the same group size (a
+   * group decodes together, so its speed grows with the group), updates by one at the same context length.
+   */
+  measuredSpeeds(modelPath: string, group: number, contextLength: number): { rolloutTokensPerSecond: number | null; trainTokensPerSecond: number | null } {
+    const mean = (jobId: string, column: 'rollout_tokens_per_second' | 'train_tokens_per_second') =>
+      (this.db.prepare(`SELECT AVG(${column}) AS rate FROM grpo_steps WHERE job_id = ? AND ${column} > 0`).get(jobId) as { rate: number | null }).rate;
+    let rollout: number | null = null;
+    let train: number | null = null;
+    for (const job of this.list()) {
+      if (job.modelPath !== modelPath) continue;
+      if (rollout === null && job.config.group === group) rollout = mean(job.id, 'rollout_tokens_per_second');
+      if (train === null && job.config.contextLength === contextLength) train = mean(job.id, 'train_tokens_per_second');
+      if (rollout !== null && train !== null) break;
+    }
+    return { rolloutTokensPerSecond: rollout, trainTokensPerSecond: train };
+  }
+
   /** Forgets the steps after a checkpoint: a resumed run repeats them. */
   truncateAfter(jobId: string, step: number): void {
     this.db.prepare('DELETE FROM grpo_steps WHERE job_id = ? AND step > ?').run(jobId, step);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
-import type { GrpoConfigInput, GrpoJobDetail, GrpoJobSummary, GrpoStepRecord } from '../../../shared/grpo';
+import type { GrpoConfigInput, GrpoEstimate, GrpoJobDetail, GrpoJobSummary, GrpoStepRecord } from '../../../shared/grpo';
 import type { TrainedAdapter } from '../../../shared/training';
 import { builtWorker, createTestServices, tinyModel } from '../../../testing/fixtures';
 import { forkInferenceProcess } from '../../inference/process';
@@ -56,6 +56,34 @@ describe('GRPO data', () => {
       expect((error as Error).message).toBe(
         'bad.jsonl has no usable prompt (line 1: not JSON; line 2: "task" "essay" is not one of finqa, cflue, ccc, open). Each line needs "question", "answer" (the reference) and "task" (finqa, cflue, ccc, open).',
       );
+      expect(services.grpo.list()).toEqual([]);
+    } finally {
+      await services.cleanup();
+    }
+  });
+});
+
+describe('GRPO estimate', () => {
+  it('estimates a job from the model and the data; one that will not fit is refused at start (TRAIN_WONT_FIT), nothing stored', async () => {
+    // The refusal comes before the trainer is used: any path will do.
+    const services = await createTestServices({ totalMemoryBytes: 2 * 1024 ** 3, trainerPath: trainer ?? '/no/dianjin-trainer' });
+    const ctx = { signal: new AbortController().signal, host: 'cli' as const };
+    try {
+      const file = path.join(services.paths.dataDir, 'grpo.jsonl');
+      writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+      const small = (await services.dispatcher.call('grpo.estimate', { modelPath: tinyModel, data: file, config: mechanics }, ctx)) as GrpoEstimate;
+      expect(small).toMatchObject({ fits: true, availableBytes: 2 * 1024 ** 3, rolloutContextSize: 256, advice: [] });
+      expect(small.microBatchTokens).toBeLessThanOrEqual(96);
+      expect(small.promptTokens).toBeGreaterThan(0);
+      expect(small.memory.rolloutContextBytes).toBeGreaterThan(0);
+
+      const huge: GrpoConfigInput = { ...mechanics, group: 64, maxTokens: 16384, contextLength: 65536 };
+      const estimate = (await services.dispatcher.call('grpo.estimate', { modelPath: tinyModel, data: file, config: huge }, ctx)) as GrpoEstimate;
+      expect(estimate.fits).toBe(false);
+      expect(estimate.advice[0]).toMatch(/^Lower the /);
+      const error = await services.dispatcher.call('grpo.start', { modelPath: tinyModel, data: file, config: huge }, ctx).catch((e: unknown) => e);
+      expect(AppError.is(error, 'TRAIN_WONT_FIT')).toBe(true);
+      expect((error as AppError).message).toMatch(/^This job needs about \d+\.\d GiB of memory but this machine has 2\.0 GiB\. Lower the /);
       expect(services.grpo.list()).toEqual([]);
     } finally {
       await services.cleanup();

@@ -1,5 +1,6 @@
 /**
- * GRPO jobs: the data is read and checked (line-numbered problems), the job stored and queued; one job runs at a time
+ * GRPO jobs: the data is read and checked (line-numbered problems), the job estimated (memory and time, grpoEstimate.ts;
+ * refused with TRAIN_WONT_FIT when it will not fit), stored and queued; one job runs at a time
  * (GrpoRunner: group rollouts in an inference process of the job's own, updates in the trainer's session). Each step
  * goes into the database and out as a `grpo.progress` event. Pause aborts the runner, which writes a checkpoint and
  * returns; resume continues from the last checkpoint, which is also how a crash or a killed app is recovered (at most
@@ -11,16 +12,19 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppEvent } from '../../../shared/api';
 import { AppError, isErrorCode } from '../../../shared/errors';
-import { GrpoConfig, type GrpoJobDetail, type GrpoJobSummary, type GrpoStartInput, type GrpoStepRecord } from '../../../shared/grpo';
+import { GrpoConfig, type GrpoEstimate, type GrpoEstimateInput, type GrpoJobDetail, type GrpoJobSummary, type GrpoStartInput, type GrpoStepRecord } from '../../../shared/grpo';
 import type { TrainedAdapter } from '../../../shared/training';
 import type { EventHub } from '../../events/EventHub';
 import { JobQueue, type ActiveJob } from '../../jobs/JobQueue';
 import { inspectLoraAdapter } from '../../models/inspectLora';
 import { inspectModelFile } from '../../models/inspectModel';
+import { estimateTokens } from '../../documents/sourcePrompt';
+import { readModelShape, wontFitError } from '../estimate';
 import { trainerUnavailable } from '../trainerProcess';
 import { readGrpoFile } from './grpoData';
+import { estimateGrpo, readRolloutMemory } from './grpoEstimate';
 import type { StoredGrpoJob, GrpoRepository } from './GrpoRepository';
-import { runGrpo } from './GrpoRunner';
+import { grpoTurns, runGrpo } from './GrpoRunner';
 import type { GrpoItem, RewardFunction } from './rewards';
 import type { GrpoRollouts, OpenRollouts } from './rollouts';
 
@@ -41,8 +45,16 @@ export interface GrpoServiceOptions {
   keepGroups?: number;
   /** Replaces the configured reward (tests, and rewards defined in code). */
   reward?: (options: { startInReasoning: boolean }) => RewardFunction;
+  /** Memory a job may use (the estimate). Defaults to the machine's total RAM. */
+  totalMemoryBytes?: number;
+  /** Real tokens per second an earlier SFT job measured on this model at this context, if any (the update's speed when no GRPO job measured one). */
+  measuredSftTokensPerSecond?: (modelPath: string, contextLength: number) => number | null;
   now?: () => number;
 }
+
+/** Tokens a chat template adds around each turn (role markers) and of its own (a default system prompt, the answer's opening), on the safe side. */
+const TEMPLATE_TOKENS_PER_TURN = 8;
+const TEMPLATE_TOKENS = 32;
 
 /** What a running job keeps beside its id and controller. */
 interface RunState {
@@ -77,7 +89,29 @@ export class GrpoService {
     return job.threads > 0 ? job.threads : (this.options.defaultThreads ?? Math.max(1, os.availableParallelism() - 1));
   }
 
-  /** Checks the model, the adapter and the data, stores the job and queues it; progress arrives as `grpo.progress` events. */
+  /** Memory and time for a job, before it starts (refused at start with TRAIN_WONT_FIT when it will not fit). */
+  async estimate(input: GrpoEstimateInput): Promise<GrpoEstimate> {
+    const config = GrpoConfig.parse(input.config ?? {});
+    const model = await inspectModelFile(input.modelPath, { contextSize: Math.min(config.contextLength, 4096) });
+    let promptTokens = input.promptTokens ?? null;
+    if (promptTokens === null && input.data) promptTokens = longestPromptTokens((await readGrpoFile(path.resolve(input.data))).items, config);
+    return this.estimateFor(model.path, config, { promptTokens, initAdapter: input.initAdapter !== undefined, threads: input.threads ?? 0 });
+  }
+
+  private async estimateFor(modelPath: string, config: GrpoConfig, job: { promptTokens: number | null; initAdapter: boolean; threads: number }): Promise<GrpoEstimate> {
+    const [shape, rollout] = await Promise.all([readModelShape(modelPath), readRolloutMemory(modelPath)]);
+    const measured = this.repo.measuredSpeeds(modelPath, config.group, config.contextLength);
+    return estimateGrpo(modelPath, shape, rollout, config, {
+      promptTokens: job.promptTokens,
+      initAdapter: job.initAdapter,
+      threads: job.threads > 0 ? job.threads : (this.options.defaultThreads ?? Math.max(1, os.availableParallelism() - 1)),
+      measuredRolloutTokensPerSecond: measured.rolloutTokensPerSecond,
+      measuredTrainTokensPerSecond: measured.trainTokensPerSecond ?? this.options.measuredSftTokensPerSecond?.(modelPath, config.contextLength) ?? null,
+      ...(this.options.totalMemoryBytes ? { availableBytes: this.options.totalMemoryBytes } : {}),
+    });
+  }
+
+  /** Checks the model, the adapter, the data and that the job fits, stores it and queues it; progress arrives as `grpo.progress` events. */
   async start(input: GrpoStartInput): Promise<GrpoJobSummary> {
     if (!this.options.trainerPath()) throw trainerUnavailable();
     const config = GrpoConfig.parse(input.config ?? {});
@@ -86,6 +120,8 @@ export class GrpoService {
     if (initAdapter) await inspectLoraAdapter(initAdapter, model.path);
     const dataPath = path.resolve(input.data);
     const data = await readGrpoFile(dataPath);
+    const estimate = await this.estimateFor(model.path, config, { promptTokens: longestPromptTokens(data.items, config), initAdapter: initAdapter !== null, threads: input.threads ?? 0 });
+    if (!estimate.fits) throw wontFitError(estimate);
 
     const id = randomUUID();
     const modelName = model.name ?? path.basename(model.path, '.gguf');
@@ -292,6 +328,19 @@ export class GrpoService {
       updatedAt: job.updatedAt,
     };
   }
+}
+
+/**
+ * The longest prompt's tokens, estimated from its characters (the tokenizer lives in the inference process): the turns
+ * the runner asks with, and the template's markers around each.
+ */
+export function longestPromptTokens(items: readonly GrpoItem[], config: Pick<GrpoConfig, 'promptStyle'>): number | null {
+  let longest = 0;
+  for (const item of items) {
+    const turns = grpoTurns(item, config);
+    longest = Math.max(longest, turns.reduce((sum, turn) => sum + estimateTokens(turn.content) + TEMPLATE_TOKENS_PER_TURN, TEMPLATE_TOKENS));
+  }
+  return longest > 0 ? Math.min(longest, 65536) : null;
 }
 
 function slug(text: string): string {
