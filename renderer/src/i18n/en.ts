@@ -1190,7 +1190,7 @@ export const en = {
       samplingValue: 'group {{group}} × {{prompts}} questions, T {{temperature}}, top-p {{topP}}, β {{beta}}',
       items: 'Questions',
       initAdapter: 'Started from',
-      resultHelp: 'The adapter is in the model library: use it in the chat on its base model, or evaluate it in the Evaluation view.',
+      resultHelp: 'The adapter is in the model library. It is the whole adapter (a starting SFT adapter trained further, not a difference): use it in the chat on its base model, or measure it against the base on an evaluation set.',
     },
     charts: {
       waiting: 'The charts appear with the first step.',

@@ -1192,7 +1192,7 @@ export const zhCN: Translation = {
       samplingValue: '组大小 {{group}} × {{prompts}} 个问题，T {{temperature}}，top-p {{topP}}，β {{beta}}',
       items: '问题数',
       initAdapter: '起始适配器',
-      resultHelp: '适配器已在模型库中：可在对话中配合其基础模型使用，或在“评测”视图中评测。',
+      resultHelp: '适配器已在模型库中。它是完整的适配器（起始 SFT 适配器继续训练的结果，而非差值）：可在对话中配合其基础模型使用，或在评测集上与基础模型对比。',
     },
     charts: {
       waiting: '第一步完成后显示图表。',

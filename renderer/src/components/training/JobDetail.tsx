@@ -1,13 +1,11 @@
-import { lazy, Suspense, useId, useState } from 'react';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SerializedError, TrainJobDetail } from '../../contract';
-import { trainingStore, useEvaluation, useTraining } from '../../stores';
+import type { TrainJobDetail } from '../../contract';
+import { trainingStore, useTraining } from '../../stores';
 import { formatBytes, formatDuration, formatInteger } from '../../lib/format';
-import { ErrorMessage } from '../common/ErrorMessage';
-import { Icon } from '../common/Icon';
+import { AdapterResult } from './AdapterResult';
 import { JobProgress, JobStatus } from './JobsSection';
 import { JobDetailFrame, JobWarnings } from './JobDetailFrame';
-import { evaluateAgainstBase, loadAdapterInChat } from './resultActions';
 import { formatLoss } from './series';
 
 // The chart library is its own chunk: the panel shows before it loads.
@@ -30,59 +28,6 @@ function Samples({ detail }: { detail: TrainJobDetail }) {
           </li>
         ))}
       </ul>
-    </div>
-  );
-}
-
-/** A finished job's adapter: its path, "Use in chat", and one click to evaluate it against its base. */
-function Result({ detail }: { detail: TrainJobDetail }) {
-  const { t } = useTranslation();
-  const sets = useEvaluation((s) => s.sets);
-  const [setId, setSetId] = useState('');
-  const [busy, setBusy] = useState<'chat' | 'eval' | null>(null);
-  const [error, setError] = useState<SerializedError | null>(null);
-  const setSelectId = useId();
-  const run = async (what: 'chat' | 'eval') => {
-    setBusy(what);
-    setError(null);
-    const refusal = what === 'chat' ? await loadAdapterInChat(detail) : await evaluateAgainstBase(detail, setId || null);
-    setBusy(null);
-    setError(refusal);
-  };
-  return (
-    <div className="train-result" data-testid="train-result">
-      <h4>{t('training.result.title')}</h4>
-      <p className="train-result-path">
-        <Icon name="file" size={14} />
-        <code className="eval-mono" data-testid="train-adapter-path">
-          {detail.outPath}
-        </code>
-      </p>
-      <p className="field-help">{t('training.result.help')}</p>
-      <div className="train-row">
-        <button type="button" className="button button-primary" data-testid="train-use-in-chat" disabled={busy !== null} onClick={() => void run('chat')}>
-          {busy === 'chat' ? t('training.result.loading') : t('training.result.useInChat')}
-        </button>
-      </div>
-      <div className="train-row train-eval-row">
-        <label className="field-label" htmlFor={setSelectId}>
-          {t('training.result.set')}
-        </label>
-        <select id={setSelectId} className="input" value={setId} data-testid="train-eval-set" onChange={(e) => setSetId(e.target.value)}>
-          <option value="">{sets.some((s) => s.format === 'sample') ? t('training.result.sampleSet') : t('training.result.addSampleSet')}</option>
-          {sets
-            .filter((s) => s.format !== 'sample')
-            .map((s) => (
-              <option key={s.id} value={s.id}>
-                {t('evaluation.form.setOption', { name: s.name, count: s.itemCount })}
-              </option>
-            ))}
-        </select>
-        <button type="button" className="button" data-testid="train-evaluate" disabled={busy !== null} onClick={() => void run('eval')}>
-          <Icon name="chart" size={14} /> {busy === 'eval' ? t('training.result.starting') : t('training.result.evaluate')}
-        </button>
-      </div>
-      {error && <ErrorMessage error={error} onDismiss={() => setError(null)} />}
     </div>
   );
 }
@@ -151,7 +96,7 @@ export function JobDetail() {
             </details>
           )}
           <JobWarnings warnings={data.warnings} />
-          {data.status === 'complete' && <Result detail={data} />}
+          {data.status === 'complete' && <AdapterResult job={data} testIdPrefix="train" help={t('training.result.help')} />}
         </>
       )}
     </JobDetailFrame>

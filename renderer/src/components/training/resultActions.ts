@@ -1,5 +1,5 @@
 /**
- * Using a finished job's adapter: in the chat (the base model with the adapter at scale 1, through the load
+ * Using a finished job's adapter (SFT or GRPO: both write a whole adapter for their base model): in the chat (the base model with the adapter at scale 1, through the load
  * settings, as Settings applies a LoRA), and evaluated against its base (two runs of the same set, opened side by side
  * in the evaluation view's comparison).
  */

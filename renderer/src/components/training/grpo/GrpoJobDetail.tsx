@@ -2,7 +2,7 @@ import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { grpoStore, useGrpo } from '../../../stores';
 import { formatBytes, formatDuration, formatInteger, formatRate } from '../../../lib/format';
-import { Icon } from '../../common/Icon';
+import { AdapterResult } from '../AdapterResult';
 import { JobDetailFrame, JobWarnings } from '../JobDetailFrame';
 import { formatLoss } from '../series';
 import { GrpoGroups } from './GrpoGroups';
@@ -78,18 +78,13 @@ export function GrpoJobDetail() {
           </Suspense>
           <GrpoGroups detail={data} />
           <JobWarnings warnings={data.warnings} />
-          {data.status === 'complete' && (
-            <div className="train-result" data-testid="grpo-result">
-              <h4>{t('training.result.title')}</h4>
-              <p className="train-result-path">
-                <Icon name="file" size={14} />
-                <code className="eval-mono" data-testid="grpo-adapter-path">
-                  {data.outPath}
-                </code>
-              </p>
-              <p className="field-help">{t('grpo.detail.resultHelp')}</p>
-            </div>
-          )}
+          {/*
+           * The output adapter is the whole adapter, also for a job that started from an SFT adapter: the trainer's
+           * session loads the starting adapter into the LoRA tensors it trains (native/training.cpp, initAdapter) and
+           * keeps only a frozen copy as the KL reference, so `save` writes the continued tensors, not a difference.
+           * The chat and the comparison load it alone on the base model.
+           */}
+          {data.status === 'complete' && <AdapterResult job={data} testIdPrefix="grpo" help={t('grpo.detail.resultHelp')} />}
         </>
       )}
     </JobDetailFrame>
