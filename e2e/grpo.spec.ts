@@ -1,9 +1,10 @@
 /**
- * GRPO in the real renderer through the real `dianjin serve`: the tab shows DianJin-R1's defaults and the reward
- * editor; then GRPO on the tiny generated model (group 4, 3 steps, 8 tokens an answer, chat prompts, a 128-token
- * context): the reward charts get their points, a group's sampled answer opens in the reasoning inspector, the job
- * completes, and the same data is exported for verl. The training part skips when the native trainer is not built
- * (`npm run build:trainer`).
+ * GRPO in the real renderer through the real `dianjin serve`: the tab shows DianJin-R1's defaults, the reward editor
+ * and the estimate of memory and time (an absurd context will not fit and holds Start); then GRPO on the tiny
+ * generated model (group 4, 3 steps, 8 tokens an answer, chat prompts, a 128-token context): the reward charts get
+ * their points, a group's sampled answer opens in the reasoning inspector, the job completes, the same data is
+ * exported for verl, and the adapter is offered for the chat and the comparison with its base and loads in the chat.
+ * The training part skips when the native trainer is not built (`npm run build:trainer`).
  *
  * DIANJIN_TRAIN_SHOTS=DIR also saves screenshots of the tab (light/dark, en/zh-CN) there.
  */
@@ -87,6 +88,26 @@ test('the GRPO tab: DianJin-R1’s defaults, Start waits for a file, the reward 
   await settings.getByRole('button', { name: 'Remove reward 1 (JSON schema)' }).click();
   await expect(reward).toHaveCount(0);
   await expect(settings.getByTestId('grpo-start')).toBeEnabled();
+
+  // The estimate for this machine: the trainer's and the rollout process's memory, and the time.
+  const estimate = settings.getByTestId('grpo-estimate');
+  await expect(estimate).toHaveAttribute('data-fits', 'true', { timeout: 60_000 });
+  await expect(estimate.getByTestId('grpo-estimate-memory')).toHaveText(/^\d[\d.,]* [KMGT]?i?B of \d[\d.,]* [KMGT]?i?B$/);
+  await expect(estimate.getByTestId('grpo-estimate-time')).toHaveText(/\d/);
+  await estimate.getByText('Where the memory goes').click();
+  await expect(estimate).toContainText('Rollout KV cache (8 × ');
+  // Answers of 16,384 tokens packed three to a 65,536-token micro-batch, 64 to a group: refused with what to change, Start held.
+  await settings.getByLabel('Group size', { exact: true }).fill('64');
+  await settings.getByLabel('Max tokens per answer', { exact: true }).fill('16384');
+  await settings.getByLabel('Context length', { exact: true }).fill('65536');
+  await expect(estimate).toHaveAttribute('data-fits', 'false', { timeout: 60_000 });
+  await expect(estimate.getByTestId('grpo-wont-fit')).toContainText('Will not fit');
+  await expect(estimate.getByTestId('grpo-wont-fit').locator('li').first()).toContainText('Lower the ');
+  await expect(settings.getByTestId('grpo-start')).toBeDisabled();
+  await expect(settings.getByTestId('grpo-start-blocked')).toContainText('will not fit');
+  await settings.getByRole('button', { name: 'DianJin-R1 defaults' }).click();
+  await expect(estimate).toHaveAttribute('data-fits', 'true', { timeout: 60_000 });
+  await expect(settings.getByTestId('grpo-start')).toBeEnabled();
   // An out-of-range group size is marked with its bounds.
   await settings.getByLabel('Group size', { exact: true }).fill('1');
   await expect(settings.getByLabel('Group size', { exact: true })).toHaveAttribute('aria-invalid', 'true');
@@ -95,7 +116,7 @@ test('the GRPO tab: DianJin-R1’s defaults, Start waits for a file, the reward 
   await shoot(page, 'settings');
 });
 
-test('GRPO on the tiny model: the reward charts fill, a sampled answer opens in the inspector, the job completes and exports for verl', async ({ page, serve }) => {
+test('GRPO on the tiny model: the reward charts fill, a sampled answer opens in the inspector, the job completes, exports for verl, and its adapter loads in the chat', async ({ page, serve }) => {
   test.skip(!existsSync(trainerPath), `The native trainer is not built (${trainerPath}); run \`npm run build:trainer\`.`);
   test.setTimeout(360_000);
   await apiCall(serve, 'settings.update', { load: { threads: 1 }, language: 'en' });
@@ -168,4 +189,17 @@ test('GRPO on the tiny model: the reward charts fill, a sampled answer opens in 
   await expect(result).toContainText('3 items');
   await expect(result).toContainText(outDir);
   expect(readdirSync(outDir).length).toBeGreaterThan(0);
+
+  // ── The adapter, as an SFT job's: offered for the chat and against its base; "Use in chat" loads it with the base.
+  const adapter = detail.getByTestId('grpo-result');
+  await expect(adapter.getByRole('button', { name: 'Evaluate against the base' })).toBeEnabled();
+  const adapterPath = (await adapter.getByTestId('grpo-adapter-path').textContent())!.trim();
+  await adapter.getByRole('button', { name: 'Use in chat' }).click();
+  await expect(page.locator('main.view')).toHaveAttribute('data-view', 'chat');
+  const saved = await apiCall<{ load: { lora: { path: string; scale: number } | null } }>(serve, 'settings.get');
+  expect(saved.load.lora).toEqual({ path: adapterPath, scale: 1 });
+  await expect
+    .poll(async () => (await apiCall<{ model: { lora?: { path: string } | null } | null }>(serve, 'inference.status')).model?.lora?.path ?? null, { timeout: 60_000 })
+    .toBe(adapterPath);
+  await waitForModelReady(page);
 });

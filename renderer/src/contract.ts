@@ -106,6 +106,8 @@ export {
   GrpoCustomReward,
   GrpoRewardConfig,
   type GrpoConfigInput,
+  type GrpoEstimate,
+  type GrpoEstimateInput,
   type GrpoGroup,
   type GrpoJobDetail,
   type GrpoJobStatus,

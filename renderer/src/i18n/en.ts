@@ -1002,6 +1002,10 @@ export const en = {
       smaller: 'Use a smaller model.',
       machine: 'Use a smaller model, or a machine with more memory.',
       accumulation: 'Gradient accumulation does not add memory; it is not what to lower.',
+      group: 'Lower the group size to {{group}} answers per prompt.',
+      promptsPerStep: 'Lower the prompts per step to {{prompts}}.',
+      answerLength: 'Lower the answer length to {{tokens}} tokens.',
+      grpoContext: 'Lower the context length to {{limit}} tokens (a prompt and its answer must still fit).',
     },
     status: {
       queued: 'Queued',
@@ -1132,7 +1136,18 @@ export const en = {
         noModel: 'Choose a model.',
         noData: 'Choose a file of questions.',
         invalid: 'Fix the settings marked in red.',
+        wontFit: 'It will not fit in this machine’s memory: see what to change.',
       },
+    },
+    estimate: {
+      parts: {
+        referenceBytes: 'Starting adapter (KL reference)',
+        rolloutModelBytes: 'Rollout weights (a second copy)',
+        rolloutContextBytes: 'Rollout KV cache ({{group}} × {{size}} tokens)',
+      },
+      rolloutSpeed: 'Sampling speed',
+      trainSpeed: 'Update speed',
+      timeHelp: 'The time assumes every answer runs to the maximum length; answers that stop early make it shorter.',
     },
     reward: {
       title: 'Reward',

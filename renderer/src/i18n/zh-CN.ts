@@ -1004,6 +1004,10 @@ export const zhCN: Translation = {
       smaller: '使用更小的模型。',
       machine: '使用更小的模型，或内存更大的机器。',
       accumulation: '梯度累积不会增加内存；无需降低它。',
+      group: '将组大小降到每个问题 {{group}} 个回答。',
+      promptsPerStep: '将每步问题数降到 {{prompts}}。',
+      answerLength: '将回答长度降到 {{tokens}} 词元。',
+      grpoContext: '将上下文长度降到 {{limit}} 词元（提示与回答仍须能容纳）。',
     },
     status: {
       queued: '排队中',
@@ -1134,7 +1138,18 @@ export const zhCN: Translation = {
         noModel: '请选择模型。',
         noData: '请选择问题文件。',
         invalid: '请修正标红的设置。',
+        wontFit: '本机内存放不下：请查看需要调整的设置。',
       },
+    },
+    estimate: {
+      parts: {
+        referenceBytes: '起始适配器（KL 参考）',
+        rolloutModelBytes: '采样进程的权重（第二份）',
+        rolloutContextBytes: '采样 KV 缓存（{{group}} × {{size}} token）',
+      },
+      rolloutSpeed: '采样速度',
+      trainSpeed: '更新速度',
+      timeHelp: '时间按每个回答都达到最大长度估算；提前结束的回答会缩短用时。',
     },
     reward: {
       title: '奖励',

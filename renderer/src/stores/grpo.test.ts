@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GrpoJobDetail, GrpoJobSummary, GrpoStepRecord } from '../contract';
+import type { GrpoEstimate, GrpoJobDetail, GrpoJobSummary, GrpoStepRecord } from '../contract';
 import { fakeApi } from '../testing/fakeApi';
 import { createGrpoStore, defaultGrpoConfig, groupsOf, upsertGrpoJob } from './grpo';
 
@@ -114,6 +114,29 @@ describe('GRPO store', () => {
     expect(store.getState().inspection).toMatchObject({ status: 'ready', step: 1, sampleIndex: 1, sample: { reward: 1 }, answer: '\\boxed{31}' });
     store.getState().closeSample();
     expect(store.getState().inspection).toBeNull();
+  });
+
+  it('asks the estimate with the model, the starting adapter, the data and the settings; the last figures stay while the next load', async () => {
+    let fits = true;
+    const estimate = () => ({ fits, memory: { totalBytes: fits ? 1 : 2 } }) as unknown as GrpoEstimate;
+    const { api } = fakeApi({ 'grpo.estimate': estimate });
+    const store = createGrpoStore({ api, pathForFile: () => '/d/grpo.jsonl' });
+    await store.getState().refreshEstimate();
+    expect(api.call).not.toHaveBeenCalled();
+    store.getState().setModel('/m/tiny.gguf');
+    await store.getState().refreshEstimate();
+    expect(api.call).toHaveBeenLastCalledWith('grpo.estimate', { modelPath: '/m/tiny.gguf', config: defaultGrpoConfig });
+    expect(store.getState().estimate).toMatchObject({ status: 'ready', data: { fits: true } });
+
+    store.getState().setInitAdapter('/a/sft.gguf');
+    await store.getState().chooseFile(new File(['{}'], 'grpo.jsonl'));
+    store.getState().setConfig({ contextLength: 65536 });
+    fits = false;
+    const pending = store.getState().refreshEstimate();
+    expect(store.getState().estimate).toMatchObject({ status: 'loading', data: { fits: true } });
+    await pending;
+    expect(api.call).toHaveBeenLastCalledWith('grpo.estimate', { modelPath: '/m/tiny.gguf', initAdapter: '/a/sft.gguf', data: '/d/grpo.jsonl', config: { ...defaultGrpoConfig, contextLength: 65536 } });
+    expect(store.getState().estimate?.data?.fits).toBe(false);
   });
 
   it('exports for verl with the job’s data and keeps the refusal', async () => {

@@ -1,6 +1,6 @@
 /**
  * GRPO in the fine-tuning view: the data file, the base model (with or without an SFT adapter to start from), the
- * settings (DianJin-R1's defaults from GrpoConfig) with the reward editor, the jobs with their progress from
+ * settings (DianJin-R1's defaults from GrpoConfig) with the reward editor and the live estimate (`grpo.estimate`), the jobs with their progress from
  * `grpo.progress` events, the open job's per-step series and sampled groups, one sample in the reasoning inspector
  * (`trace.check`), and the export of the same data for verl / LLaMA-Factory (`train.export`).
  */
@@ -9,6 +9,7 @@ import {
   GrpoConfig,
   type ApiClient,
   type GrpoCustomReward,
+  type GrpoEstimate,
   type GrpoGroup,
   type GrpoJobDetail,
   type GrpoJobSummary,
@@ -24,7 +25,7 @@ import {
 import type { UploadFile } from '../api/uploads';
 import { splitReasoning } from '../contract';
 import { toSerialized } from './errors';
-import { appendByStep, isJobActive, type JobAction, type LoadStatus } from './training';
+import { appendByStep, isJobActive, type JobAction, type Loaded, type LoadStatus } from './training';
 import { keyedActionRunner } from './keyedActions';
 import { pickServerFile } from './serverFile';
 import { startRunner } from './startRunner';
@@ -92,6 +93,8 @@ export interface GrpoState {
   name: string;
   /** Settings fields whose text is not a valid value now (Start waits for them). */
   invalidFields: string[];
+  /** Memory and time of a job with the current settings (null before a model is chosen). */
+  estimate: Loaded<GrpoEstimate> | null;
 
   jobs: GrpoJobSummary[];
   jobsStatus: LoadStatus;
@@ -121,6 +124,8 @@ export interface GrpoState {
   resetConfig(): void;
   setName(name: string): void;
   setFieldInvalid(field: string, invalid: boolean): void;
+  /** `grpo.estimate` for the current model, starting adapter, data and settings. */
+  refreshEstimate(): Promise<void>;
 
   refreshJobs(): Promise<void>;
   start(): Promise<GrpoJobSummary | null>;
@@ -193,6 +198,7 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
   let detailToken = 0;
   let inspectToken = 0;
   let exportToken = 0;
+  let estimateToken = 0;
 
   return createStore<GrpoState>()((set, get) => {
     const fail = (error: unknown): SerializedError => {
@@ -227,6 +233,7 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
       config: cloneConfig(defaultGrpoConfig),
       name: '',
       invalidFields: [],
+      estimate: null,
       jobs: [],
       jobsStatus: 'idle',
       jobsError: null,
@@ -307,6 +314,23 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
         const fields = get().invalidFields;
         if (invalid === fields.includes(field)) return;
         set({ invalidFields: invalid ? [...fields, field] : fields.filter((f) => f !== field) });
+      },
+
+      async refreshEstimate() {
+        const { modelPath, initAdapter, data, config } = get();
+        if (!modelPath) return;
+        const token = ++estimateToken;
+        // The previous figures stay on screen while the new ones load (no flicker as a number is typed).
+        set({ estimate: { status: 'loading', data: get().estimate?.data ?? null, error: null } });
+        try {
+          const estimate = await api.call('grpo.estimate', { modelPath, config, ...(initAdapter ? { initAdapter } : {}), ...(data ? { data: data.path } : {}) });
+          if (token !== estimateToken) return;
+          set({ estimate: { status: 'ready', data: estimate, error: null } });
+        } catch (error) {
+          const serialized = fail(error);
+          if (token !== estimateToken) return;
+          set({ estimate: { status: 'error', data: null, error: serialized } });
+        }
       },
 
       async refreshJobs() {

@@ -1,12 +1,11 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LORA_TARGETS, type SftConfig } from '../../contract';
-import { trainingStore, useApp, useModels, useTraining } from '../../stores';
+import { trainingStore, useModels, useTraining } from '../../stores';
 import { toDataSource } from '../../stores/training';
-import { baseName, formatBytes, formatDuration, formatInteger, formatRate } from '../../lib/format';
-import { ErrorMessage } from '../common/ErrorMessage';
+import { baseName } from '../../lib/format';
+import { EstimateBox, type EstimateFigures } from './EstimateBox';
 import { NumberInput } from './NumberInput';
-import { adviceText } from './notes';
 import { StartRow } from './StartRow';
 
 type NumericKey = 'rank' | 'alpha' | 'lr' | 'epochs' | 'steps' | 'contextLength' | 'validationShare' | 'gradAccumulation';
@@ -63,90 +62,23 @@ function NumberField({ field, label, help, step }: { field: NumericKey; label: s
   );
 }
 
+/** The SFT estimate in the shared box: the trainer's memory by part, one speed. */
 function Estimate() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const estimate = useTraining((s) => s.estimate);
-  const platform = useApp((s) => s.info?.platform ?? null);
-  const locale = i18n.language;
   const data = estimate?.data ?? null;
-  return (
-    <div className="train-estimate" data-testid="train-estimate" data-status={estimate?.status ?? 'idle'} data-fits={data ? String(data.fits) : undefined} aria-live="polite">
-      <h4>{t('training.estimate.title')}</h4>
-      {platform === 'darwin' && (
-        <p className="train-note" data-testid="train-metal-note">
-          {t('training.estimate.metalCpu')}
-        </p>
-      )}
-      {!estimate && <p className="muted">{t('training.estimate.pickModel')}</p>}
-      {estimate?.status === 'error' && estimate.error && <ErrorMessage error={estimate.error} />}
-      {data && (
-        <>
-          <div className="train-memory">
-            <div className="train-memory-label">
-              <span>{t('training.estimate.memory')}</span>
-              <span className="eval-mono" data-testid="train-estimate-memory">
-                {t('training.estimate.memoryOf', { needed: formatBytes(data.memory.totalBytes, locale), available: formatBytes(data.availableBytes, locale) })}
-              </span>
-            </div>
-            <meter
-              className={`train-meter${data.fits ? '' : ' is-over'}`}
-              min={0}
-              max={data.availableBytes}
-              low={data.availableBytes * 0.7}
-              high={data.availableBytes * 0.9}
-              optimum={0}
-              value={Math.min(data.memory.totalBytes, data.availableBytes)}
-              aria-label={t('training.estimate.memory')}
-            />
-            <details className="train-breakdown">
-              <summary>{t('training.estimate.breakdown')}</summary>
-              <dl className="eval-figures">
-                {(['modelBytes', 'loraBytes', 'activationBytes', 'attentionBytes', 'otherBytes'] as const).map((key) => (
-                  <div key={key}>
-                    <dt>{t(`training.estimate.parts.${key}`)}</dt>
-                    <dd>{formatBytes(data.memory[key], locale)}</dd>
-                  </div>
-                ))}
-              </dl>
-            </details>
-          </div>
-          <dl className="eval-figures">
-            <div>
-              <dt>{t('training.estimate.time')}</dt>
-              <dd data-testid="train-estimate-time">{data.seconds === null ? t('training.estimate.timeUnknown') : formatDuration(data.seconds * 1000, locale)}</dd>
-            </div>
-            <div>
-              <dt>{t('training.estimate.speed')}</dt>
-              <dd>
-                {t('training.estimate.tokensPerSecond', { rate: formatRate(data.tokensPerSecond, locale) })}{' '}
-                <span className="muted">({t(`training.estimate.speedSource.${data.speedSource}`)})</span>
-              </dd>
-            </div>
-            <div>
-              <dt>{t('training.estimate.trainable')}</dt>
-              <dd>{formatInteger(data.trainableParams, locale)}</dd>
-            </div>
-            {data.totalTokens !== null && (
-              <div>
-                <dt>{t('training.estimate.totalTokens')}</dt>
-                <dd>{formatInteger(data.totalTokens, locale)}</dd>
-              </div>
-            )}
-          </dl>
-          {!data.fits && (
-            <div className="train-refusal" role="alert" data-testid="train-wont-fit">
-              <strong>{t('training.estimate.wontFit', { needed: formatBytes(data.memory.totalBytes, locale), available: formatBytes(data.availableBytes, locale) })}</strong>
-              <ul>
-                {data.advice.map((advice, i) => (
-                  <li key={i}>{adviceText(t, advice)}</li>
-                ))}
-              </ul>
-            </div>
-          )}
-        </>
-      )}
-    </div>
-  );
+  const figures: EstimateFigures | null = data && {
+    totalBytes: data.memory.totalBytes,
+    availableBytes: data.availableBytes,
+    fits: data.fits,
+    parts: (['modelBytes', 'loraBytes', 'activationBytes', 'attentionBytes', 'otherBytes'] as const).map((key) => ({ key, label: t(`training.estimate.parts.${key}`), bytes: data.memory[key] })),
+    seconds: data.seconds,
+    speeds: [{ key: 'train', label: t('training.estimate.speed'), tokensPerSecond: data.tokensPerSecond, source: data.speedSource }],
+    trainableParams: data.trainableParams,
+    totalTokens: data.totalTokens,
+    advice: data.advice,
+  };
+  return <EstimateBox testIdPrefix="train" status={estimate?.status ?? null} error={estimate?.error ?? null} figures={figures} timeUnknown={t('training.estimate.timeUnknown')} />;
 }
 
 /** The job's settings (defaults from defaultSftConfig), the live estimate, and Start. */

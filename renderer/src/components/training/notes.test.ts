@@ -33,6 +33,11 @@ describe('training notes', () => {
     const zh = await translator('zh-CN');
     expect(adviceText(zh, 'Lower the context length to 512 tokens (longer examples are left out).')).toBe('将上下文长度降到 512 词元（更长的样本将被排除）。');
     expect(adviceText(zh, 'Lower the LoRA rank (64 now) or train fewer modules.')).toBe('降低 LoRA 秩（当前为 64）或减少训练的模块。');
+    // GRPO's advice (grpoEstimate.ts).
+    expect(adviceText(zh, 'Lower the context length to 256 tokens (a prompt and its answer must still fit).')).toBe('将上下文长度降到 256 词元（提示与回答仍须能容纳）。');
+    expect(adviceText(zh, 'Lower the group size to 4 answers per prompt.')).toBe('将组大小降到每个问题 4 个回答。');
+    expect(adviceText(zh, 'Lower the prompts per step to 1.')).toBe('将每步问题数降到 1。');
+    expect(adviceText(zh, 'Lower the answer length to 512 tokens.')).toBe('将回答长度降到 512 词元。');
     expect(adviceText(zh, 'Something else.')).toBe('Something else.');
   });
 

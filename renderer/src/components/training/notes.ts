@@ -86,6 +86,9 @@ export function noteText(t: TFunction, note: string): string {
 
 /** The estimate's advice in the UI language (the known sentences; others as written). */
 export function adviceText(t: TFunction, advice: string): string {
+  // GRPO's (prompt and answer must still fit) before SFT's (longer examples are left out).
+  const grpoContext = /^Lower the context length to (\d+) tokens \(a prompt and its answer/.exec(advice);
+  if (grpoContext) return t('training.advice.grpoContext', { limit: grpoContext[1] });
   const context = /^Lower the context length to (\d+) tokens/.exec(advice);
   if (context) return t('training.advice.context', { limit: context[1] });
   const rank = /^Lower the LoRA rank \((\d+) now\)/.exec(advice);
@@ -94,6 +97,12 @@ export function adviceText(t: TFunction, advice: string): string {
   if (/^Use a smaller model\.$/.test(advice)) return t('training.advice.smaller');
   if (/^Use a smaller model, or a machine with more memory/.test(advice)) return t('training.advice.machine');
   if (/^Gradient accumulation does not add memory/.test(advice)) return t('training.advice.accumulation');
+  const group = /^Lower the group size to (\d+) answers per prompt/.exec(advice);
+  if (group) return t('training.advice.group', { group: group[1] });
+  const prompts = /^Lower the prompts per step to (\d+)/.exec(advice);
+  if (prompts) return t('training.advice.promptsPerStep', { prompts: prompts[1] });
+  const answer = /^Lower the answer length to (\d+) tokens/.exec(advice);
+  if (answer) return t('training.advice.answerLength', { tokens: answer[1] });
   return advice;
 }
 

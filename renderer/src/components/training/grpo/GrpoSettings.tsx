@@ -1,12 +1,13 @@
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { GrpoConfig, type PromptStyle } from '../../../contract';
+import { GrpoConfig, type GrpoEstimate, type PromptStyle } from '../../../contract';
 import { grpoStore, useGrpo, useModels } from '../../../stores';
 import { adaptersFor } from '../../../stores/grpo';
 import { baseName } from '../../../lib/format';
 import { ErrorMessage } from '../../common/ErrorMessage';
 import { Icon } from '../../common/Icon';
 import { trainSetAccept } from '../DataSection';
+import { EstimateBox, type EstimateFigures } from '../EstimateBox';
 import { NumberInput, schemaParser } from '../NumberInput';
 import { RewardEditor } from './RewardEditor';
 import { StartRow } from '../StartRow';
@@ -93,6 +94,38 @@ function DataFile() {
   );
 }
 
+/** The GRPO estimate in SFT's box: the trainer's parts, then the rollout process's; a speed for each. */
+function Estimate() {
+  const { t } = useTranslation();
+  const estimate = useGrpo((s) => s.estimate);
+  const data: GrpoEstimate | null = estimate?.data ?? null;
+  const figures: EstimateFigures | null = data && {
+    totalBytes: data.memory.totalBytes,
+    availableBytes: data.availableBytes,
+    fits: data.fits,
+    parts: [
+      ...(['modelBytes', 'loraBytes', 'activationBytes', 'attentionBytes', 'otherBytes'] as const).map((key) => ({ key, label: t(`training.estimate.parts.${key}`), bytes: data.memory[key] })),
+      ...(data.memory.referenceBytes > 0 ? [{ key: 'referenceBytes', label: t('grpo.estimate.parts.referenceBytes'), bytes: data.memory.referenceBytes }] : []),
+      { key: 'rolloutModelBytes', label: t('grpo.estimate.parts.rolloutModelBytes'), bytes: data.memory.rolloutModelBytes },
+      { key: 'rolloutContextBytes', label: t('grpo.estimate.parts.rolloutContextBytes', { group: data.config.group, size: data.rolloutContextSize }), bytes: data.memory.rolloutContextBytes },
+    ],
+    seconds: data.seconds,
+    speeds: [
+      { key: 'rollout', label: t('grpo.estimate.rolloutSpeed'), tokensPerSecond: data.rolloutTokensPerSecond, source: data.rolloutSpeedSource },
+      { key: 'train', label: t('grpo.estimate.trainSpeed'), tokensPerSecond: data.trainTokensPerSecond, source: data.trainSpeedSource },
+    ],
+    trainableParams: data.trainableParams,
+    totalTokens: data.totalTokens,
+    advice: data.advice,
+  };
+  return (
+    <>
+      <EstimateBox testIdPrefix="grpo" status={estimate?.status ?? null} error={estimate?.error ?? null} figures={figures} timeUnknown={t('training.estimate.timeUnknown')} />
+      {data && <p className="field-help">{t('grpo.estimate.timeHelp')}</p>}
+    </>
+  );
+}
+
 /** GRPO's data, model (with an SFT adapter to start from), DianJin-R1's settings, the reward, and Start. */
 export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => void }) {
   const { t } = useTranslation();
@@ -106,6 +139,8 @@ export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => voi
   const invalid = useGrpo((s) => s.invalidFields);
   const starting = useGrpo((s) => s.starting);
   const startError = useGrpo((s) => s.startError);
+  // The last answer counts while the next loads (it is refetched on every change): no Start in between.
+  const wontFit = useGrpo((s) => s.estimate?.data?.fits === false);
   const [resetKey, setResetKey] = useState(0);
   const modelId = useId();
   const adapterId = useId();
@@ -115,7 +150,7 @@ export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => voi
   const paths = files.map((f) => f.path);
   const options = modelPath && !paths.includes(modelPath) ? [modelPath, ...paths] : paths;
   const usable = adaptersFor(adapters, modelPath);
-  const blocked = !modelPath ? 'noModel' : !data ? 'noData' : invalid.length > 0 ? 'invalid' : null;
+  const blocked = !modelPath ? 'noModel' : !data ? 'noData' : invalid.length > 0 ? 'invalid' : wontFit ? 'wontFit' : null;
 
   const start = async () => {
     const job = await grpoStore.getState().start();
@@ -216,6 +251,8 @@ export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => voi
 
         <RewardEditor />
       </div>
+
+      <Estimate />
 
       <StartRow
         testIdPrefix="grpo"
