@@ -1,8 +1,9 @@
-/** The model library: the catalog with fit estimates, and importing a GGUF by path. */
+/** The model library: the catalog with fit estimates, importing a GGUF by path, and LoRA adapters with their base. */
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, startServe, stopServe, test, testModelPath, type ServeInfo } from './fixtures';
+import { generateTestLora } from '../models/testModel/generateTestLora';
+import { apiCall, expect, startServe, stopServe, test, testModelPath, waitForModelReady, type ServeInfo } from './fixtures';
 
 test.describe('model library', () => {
   let serve: ServeInfo | null = null;
@@ -40,5 +41,50 @@ test.describe('model library', () => {
     await expect(row.getByTestId('model-remove-prompt')).toContainText('only forgotten');
     await row.getByTestId('model-remove-confirm').click();
     await expect(row).toHaveCount(0);
+  });
+
+  test('imports a LoRA adapter with its base model, refuses one made for another model, and uses it in chat', async ({ page, dataDir }) => {
+    serve = await startServe({ dataDir });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dianjin-adapter-'));
+    const adapter = path.join(dir, 'dianjin-grpo-lora.gguf');
+    await generateTestLora({ outPath: adapter, name: 'GRPO from the cluster' });
+    const wider = path.join(dir, 'wider-lora.gguf');
+    await generateTestLora({ outPath: wider, embeddingLength: 128 });
+
+    await page.goto(serve.url);
+    await waitForModelReady(page);
+    await page.getByTestId('models-link').click();
+    const section = page.getByTestId('adapters-section');
+    await expect(section).toContainText('No adapters yet');
+
+    // Added as a model, an adapter is refused with what to do instead.
+    await page.getByTestId('model-path-input').fill(adapter);
+    await page.getByTestId('model-import').click();
+    await expect(page.locator('[data-testid="error-message"][data-code="MODEL_IS_ADAPTER"]')).toContainText('LoRA adapter, not a model');
+
+    await expect(section.getByTestId('adapter-base')).toHaveValue(testModelPath);
+    await section.getByTestId('adapter-path-input').fill(wider);
+    await section.getByTestId('adapter-import').click();
+    await expect(section.locator('[data-testid="error-message"][data-code="LORA_MISMATCH"]')).toBeVisible();
+    await expect(section.getByTestId('adapter-row')).toHaveCount(0);
+
+    await section.getByTestId('adapter-path-input').fill(adapter);
+    await section.getByTestId('adapter-import').click();
+    const row = section.locator(`[data-testid="adapter-row"][data-path="${adapter}"]`);
+    await expect(row).toContainText('GRPO from the cluster');
+    await expect(row.getByTestId('adapter-origin')).toHaveText('Imported');
+
+    await row.getByTestId('adapter-use').click();
+    await expect(page.locator('main.view')).toHaveAttribute('data-view', 'chat');
+    await expect
+      .poll(async () => (await apiCall<{ model: { lora?: { path: string } | null } | null }>(serve!, 'inference.status')).model?.lora?.path ?? null, { timeout: 60_000 })
+      .toBe(adapter);
+
+    // Forgotten, the file stays.
+    await page.getByTestId('models-link').click();
+    await row.getByTestId('adapter-forget').click();
+    await row.getByTestId('adapter-forget-confirm').click();
+    await expect(row).toHaveCount(0);
+    expect((await apiCall<{ path: string }[]>(serve, 'train.adapters')).map((a) => a.path)).not.toContain(adapter);
   });
 });

@@ -152,9 +152,10 @@ export async function main(argv: string[]): Promise<void> {
     });
   modelsCmd
     .command('import')
-    .description('Add a GGUF you already have to the model library (no copy: the path is recorded).')
-    .argument('<path>', 'GGUF file')
-    .option('--json', 'print the model metadata as one JSON object')
+    .description('Add a GGUF you already have to the model library (no copy: the path is recorded); a LoRA adapter GGUF needs --base.')
+    .argument('<path>', 'GGUF file: a model, or a LoRA adapter')
+    .option('--base <model>', 'for a LoRA adapter: the base model GGUF it was trained on (checked against it)')
+    .option('--json', 'print the model metadata (or the adapter record) as one JSON object')
     .action(async (file: string, opts) => {
       process.exitCode = await runModelsImport(file, opts);
     });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, tempDir, tinyModel } from '../testing/fixtures';
 import { startTestFileServer, type TestFileServer } from '../services/models/downloads/testServer';
+import { generateTestLora } from '../../models/testModel/generateTestLora';
 
 const home = tempDir('dianjin-cli-models-');
 const modelsDir = path.join(home.dir, 'models');
@@ -101,5 +102,29 @@ describe('dianjin models', () => {
     const notGguf = path.join(home.dir, 'notes.gguf');
     writeFileSync(notGguf, 'hello');
     expect((await dianjin(['models', 'import', notGguf])).stderr).toMatch(/^dianjin: .*not a GGUF/);
+  });
+
+  it('import --base records a LoRA adapter with its base model; without --base, or on the wrong base, it is refused', async () => {
+    const adapter = path.join(home.dir, 'cluster', 'dianjin-grpo-lora.gguf');
+    await generateTestLora({ outPath: adapter, name: 'GRPO from the cluster' });
+    const wider = path.join(home.dir, 'cluster', 'wider-lora.gguf');
+    await generateTestLora({ outPath: wider, embeddingLength: 128 });
+
+    const asModel = await dianjin(['models', 'import', adapter]);
+    expect(asModel.code).not.toBe(0);
+    expect(asModel.stderr).toMatch(/^dianjin: .*is a LoRA adapter, not a model/);
+
+    const imported = await dianjin(['models', 'import', '--json', '--base', tinyModel, adapter]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(lastJson(imported.stdout)).toMatchObject({ path: adapter, baseModelPath: tinyModel, jobId: null, name: 'GRPO from the cluster' });
+    const listed = lastJson((await dianjin(['models', 'list', '--json'])).stdout) as { models: { path: string }[]; adapters: { path: string }[] };
+    expect(listed.adapters.map((a) => a.path)).toContain(adapter);
+    expect(listed.models.map((m) => m.path)).not.toContain(adapter);
+
+    const mismatch = await dianjin(['models', 'import', '--base', tinyModel, wider]);
+    expect(mismatch.code).not.toBe(0);
+    expect(mismatch.stderr).toMatch(/^dianjin: /);
+    expect(mismatch.stderr).not.toMatch(/\n\s+at /); // one sentence, no stack
+    expect((lastJson((await dianjin(['models', 'list', '--json'])).stdout) as { adapters: { path: string }[] }).adapters.map((a) => a.path)).not.toContain(wider);
   });
 });

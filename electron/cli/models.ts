@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { ModelFileInfo } from '../shared/api';
 import type { DownloadJob, DownloadProgress, DownloadResult } from '../shared/models';
+import type { TrainedAdapter } from '../shared/training';
 import { estimateFileMemory } from '../services/models/fit';
 import { createCliServices } from './services';
 
@@ -16,10 +17,12 @@ export async function runModelsList(options: { json?: boolean }): Promise<number
   try {
     const list = (await services.dispatcher.call('models.list', {}, ctx(new AbortController().signal))) as ModelFileInfo[];
     const jobs = (await services.dispatcher.call('models.downloads', {}, ctx(new AbortController().signal))) as DownloadJob[];
+    const adapters = (await services.dispatcher.call('train.adapters', {}, ctx(new AbortController().signal))) as TrainedAdapter[];
     const unfinished = jobs.filter((j) => j.state !== 'completed');
-    if (options.json) process.stdout.write(JSON.stringify({ models: list, downloads: unfinished }) + '\n');
+    if (options.json) process.stdout.write(JSON.stringify({ models: list, adapters, downloads: unfinished }) + '\n');
     else {
       const lines = list.map((m) => `${m.path}  ${m.quantization ?? '?'}  ${gib(m.sizeBytes)}  ctx ${m.contextLength ?? '?'}`);
+      for (const a of adapters) lines.push(`${a.path}  (LoRA adapter of ${a.baseModelPath}${a.jobId ? `, job ${a.jobId}` : ', imported'})`);
       for (const j of unfinished) lines.push(`${j.path}  (download ${j.state}: ${j.bytes}${j.total ? ` of ${j.total}` : ''} bytes)`);
       process.stdout.write(lines.length ? lines.join('\n') + '\n' : `No models yet. Put GGUF files in ${services.paths.modelsDir} or run \`dianjin models download URL\`.\n`);
     }
@@ -115,11 +118,21 @@ export async function runModelsRemove(file: string, options: { json?: boolean })
   }
 }
 
-/** Adds a GGUF the user already has to the model library (no copy: its path is recorded). */
-export async function runModelsImport(file: string, options: { json?: boolean }): Promise<number> {
+/**
+ * Adds a GGUF the user already has to the model library (no copy: its path is recorded). With `base`, the file is a
+ * LoRA adapter recorded with its base model (e.g. one a GPU cluster trained from an exported job).
+ */
+export async function runModelsImport(file: string, options: { base?: string; json?: boolean }): Promise<number> {
   const services = await createCliServices('cli');
   try {
-    const info = (await services.dispatcher.call('models.import', { path: path.resolve(file) }, ctx(new AbortController().signal))) as ModelFileInfo;
+    const signal = new AbortController().signal;
+    if (options.base !== undefined) {
+      const adapter = (await services.dispatcher.call('train.importAdapter', { path: path.resolve(file), baseModelPath: path.resolve(options.base) }, ctx(signal))) as TrainedAdapter;
+      process.stderr.write(`imported adapter: ${adapter.path} (base ${adapter.baseModelPath})\n`);
+      if (options.json) process.stdout.write(JSON.stringify(adapter) + '\n');
+      return 0;
+    }
+    const info = (await services.dispatcher.call('models.import', { path: path.resolve(file) }, ctx(signal))) as ModelFileInfo;
     process.stderr.write(`imported: ${info.path} (${info.architecture ?? 'unknown architecture'}, ${info.quantization ?? 'unknown quantization'})\n`);
     if (options.json) process.stdout.write(JSON.stringify(info) + '\n');
     return 0;

@@ -70,6 +70,8 @@ export const methodKinds: MethodKinds = {
   'train.jobs': 'call',
   'train.job': 'call',
   'train.adapters': 'call',
+  'train.importAdapter': 'call',
+  'train.forgetAdapter': 'call',
   'train.export': 'call',
   'grpo.estimate': 'call',
   'grpo.start': 'call',

@@ -375,8 +375,16 @@ export const api = {
   'train.jobs': call<TrainJobSummary[]>()(empty),
   /** A job with its loss series, validation losses, checkpoints and samples. */
   'train.job': call<TrainJobDetail>()(z.object({ jobId: id }).strict()),
-  /** Adapters of finished jobs, each with the base model it belongs to (load one with LoadSettings.lora). */
+  /** Adapters of finished jobs and imported ones, each with the base model it belongs to (load one with LoadSettings.lora). */
   'train.adapters': call<TrainedAdapter[]>()(empty),
+  /**
+   * Records a LoRA adapter GGUF made elsewhere (a GPU cluster's LLaMA-Factory or verl run, converted with llama.cpp's
+   * convert_lora_to_gguf.py) with the base model it applies to, once it checks against that model (LORA_NOT_ADAPTER,
+   * LORA_MISMATCH, or the base's MODEL_* errors). No copy: the path is recorded.
+   */
+  'train.importAdapter': call<TrainedAdapter>()(z.object({ path: filePath, baseModelPath: filePath }).strict()),
+  /** Forgets an adapter; the file stays where it is. */
+  'train.forgetAdapter': call<{ forgotten: boolean }>()(z.object({ path: filePath }).strict()),
   /** Writes a job folder for a GPU cluster: verl (GRPO) or LLaMA-Factory (SFT), DianJin-R1's settings, DianJin-R1's reward. */
   'train.export': call<TrainExportResult>()(TrainExportRequest),
 

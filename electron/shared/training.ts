@@ -301,7 +301,8 @@ export interface TrainJobDetail extends TrainJobSummary {
 export interface TrainedAdapter {
   path: string;
   baseModelPath: string;
-  jobId: string;
+  /** The fine-tuning job that wrote it; null for an adapter imported from elsewhere. */
+  jobId: string | null;
   name: string;
   createdAt: number;
 }

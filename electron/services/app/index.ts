@@ -25,6 +25,7 @@ import { checkpointSampler } from '../training/checkpointSamples';
 import { forkInferenceProcess, type SpawnInferenceProcess } from '../inference/process';
 import { ModelService } from '../models/ModelService';
 import { ModelLibrary } from '../models/ModelLibrary';
+import { inspectLoraAdapter } from '../models/inspectLora';
 import { DownloadManager } from '../models/downloads/DownloadManager';
 import { estimateCatalogFit, machineFromOs } from '../models/fit';
 import { loadCatalog } from '../models/catalog';
@@ -327,6 +328,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'train.jobs': async () => training.list(),
     'train.job': async ({ jobId }) => training.detail(jobId),
     'train.adapters': async () => library.adapters(),
+    'train.importAdapter': async ({ path, baseModelPath }) => {
+      const base = await models.inspect(baseModelPath, store.getSettings().load.contextSize);
+      const adapter = await inspectLoraAdapter(path, base.path);
+      return library.addAdapter({ path: adapter.path, baseModelPath: base.path, jobId: null, name: adapter.name ?? nodePath.parse(adapter.fileName).name, createdAt: Date.now() });
+    },
+    'train.forgetAdapter': async ({ path }) => ({ forgotten: library.forgetAdapter(path) }),
     'train.export': ({ format, dataPath, outDir, model, force }) => exportTrainingJob(format, { path: dataPath }, outDir, { ...(model ? { model } : {}), force }),
     'grpo.estimate': (input) => grpo.estimate(input),
     'grpo.start': (input) => grpo.start(input),

@@ -60,12 +60,22 @@ export class ModelLibrary {
     return [...(this.read().adapters ?? [])].sort((a, b) => b.createdAt - a.createdAt);
   }
 
-  /** Records an adapter a fine-tuning job wrote (the same path again replaces the entry). */
+  /** Records an adapter a fine-tuning job wrote or the user imported (the same path again replaces the entry). */
   addAdapter(adapter: TrainedAdapter): TrainedAdapter {
     const data = this.read();
     const entry = { ...adapter, path: path.resolve(adapter.path) };
     this.write({ ...data, adapters: [...(data.adapters ?? []).filter((a) => a.path !== entry.path), entry] });
     return entry;
+  }
+
+  /** Forgets an adapter (the file stays). False when none was recorded at that path. */
+  forgetAdapter(filePath: string): boolean {
+    const data = this.read();
+    const resolved = path.resolve(filePath);
+    const adapters = data.adapters ?? [];
+    if (!adapters.some((a) => a.path === resolved)) return false;
+    this.write({ ...data, adapters: adapters.filter((a) => a.path !== resolved) });
+    return true;
   }
 
   /** Whether removing this path deletes the file (inside the models folder, or downloaded by the app). */

@@ -59,6 +59,14 @@ export async function inspectModelFile(filePath: string, options: InspectOptions
   } catch (error) {
     throw new AppError('MODEL_TRUNCATED', `${path.basename(resolved)} is damaged or incomplete (its GGUF header cannot be read: ${(error as Error).message}). Download it again.`, { path: resolved });
   }
+  // node-llama-cpp's metadata types know models only; a LoRA adapter GGUF says `general.type = "adapter"`.
+  if ((info.metadata.general as { type?: unknown } | undefined)?.type === 'adapter') {
+    throw new AppError(
+      'MODEL_IS_ADAPTER',
+      `${path.basename(resolved)} is a LoRA adapter, not a model. Import it as an adapter together with the base model it was trained on (in the CLI: dianjin models import FILE --base BASE.gguf).`,
+      { path: resolved },
+    );
+  }
   const insights = await GgufInsights.from(info);
   const architecture = info.metadata.general?.architecture ?? null;
   const expectedEnd = (info.infoEndOffset ?? 0) + insights.modelSize;

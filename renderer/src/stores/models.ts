@@ -1,7 +1,7 @@
 /** The model library (GGUF files), selecting, importing and removing one, the download catalog and its mirror. */
 import { createStore } from 'zustand/vanilla';
 import type { ApiClient } from '../contract';
-import type { CatalogEntryWithFit, InferenceStatus, MirrorChoice, ModelFileInfo } from '../contract';
+import type { CatalogEntryWithFit, InferenceStatus, MirrorChoice, ModelFileInfo, TrainedAdapter } from '../contract';
 import type { SerializedError } from '../contract';
 import { toSerialized } from './errors';
 
@@ -26,8 +26,19 @@ export interface ModelsState {
   /** The mirror last chosen here (the server does not report it back). */
   mirror: MirrorChoice | null;
   mirrorError: SerializedError | null;
+  /** LoRA adapters: trained here, or imported with their base model. */
+  adapters: TrainedAdapter[];
+  adaptersError: SerializedError | null;
+  importingAdapter: boolean;
+  adapterImportError: SerializedError | null;
 
   refresh(): Promise<void>;
+  refreshAdapters(): Promise<void>;
+  /** Records a LoRA adapter GGUF with the base model it applies to; resolves true when the server accepted it. */
+  importAdapter(path: string, baseModelPath: string): Promise<boolean>;
+  /** Forgets an adapter (the file stays). */
+  forgetAdapter(path: string): Promise<boolean>;
+  clearAdapterImportError(): void;
   loadCatalog(contextSize?: number | null): Promise<void>;
   /** Records a GGUF by its path (no copy); resolves true when the server accepted it. */
   importPath(path: string): Promise<boolean>;
@@ -81,6 +92,10 @@ export function createModelsStore({ api, onSelected, onError, storage }: ModelsS
     removeError: null,
     mirror: readMirror(storage),
     mirrorError: null,
+    adapters: [],
+    adaptersError: null,
+    importingAdapter: false,
+    adapterImportError: null,
 
     async refresh() {
       set({ listStatus: 'loading' });
@@ -176,6 +191,48 @@ export function createModelsStore({ api, onSelected, onError, storage }: ModelsS
 
     clearImportError() {
       set({ importError: null });
+    },
+
+    async refreshAdapters() {
+      try {
+        set({ adapters: await api.call('train.adapters', {}), adaptersError: null });
+      } catch (error) {
+        onError?.(error);
+        set({ adaptersError: toSerialized(error) });
+      }
+    },
+
+    async importAdapter(rawPath, rawBase) {
+      const path = rawPath.trim();
+      const baseModelPath = rawBase.trim();
+      if (!path || !baseModelPath || get().importingAdapter) return false;
+      set({ importingAdapter: true, adapterImportError: null });
+      try {
+        await api.call('train.importAdapter', { path, baseModelPath });
+        set({ importingAdapter: false });
+        await get().refreshAdapters();
+        return true;
+      } catch (error) {
+        onError?.(error);
+        set({ importingAdapter: false, adapterImportError: toSerialized(error) });
+        return false;
+      }
+    },
+
+    async forgetAdapter(path) {
+      try {
+        await api.call('train.forgetAdapter', { path });
+        await get().refreshAdapters();
+        return true;
+      } catch (error) {
+        onError?.(error);
+        set({ adaptersError: toSerialized(error) });
+        return false;
+      }
+    },
+
+    clearAdapterImportError() {
+      set({ adapterImportError: null });
     },
   }));
 }

@@ -173,7 +173,9 @@ uncomment \`deepspeed\` and use \`learning_rate: 1.0e-5\`.
 The adapter is saved in \`saves/dianjin-lora-sft\` (PEFT: \`adapter_config.json\`, \`adapter_model.safetensors\`).
 
 - As an adapter: in a llama.cpp checkout, \`python3 convert_lora_to_gguf.py saves/dianjin-lora-sft --base <base model folder> --outfile dianjin-sft-lora.gguf\`;
-  use it on the base model's GGUF (\`npx dianjin eval run --model BASE.gguf --lora dianjin-sft-lora.gguf --set …\`).
+  add it to the model library with its base (\`npx dianjin models import dianjin-sft-lora.gguf --base BASE.gguf\`, or the
+  library's LoRA adapters section, which checks it against the base) and use it in the chat or evaluate it on the base
+  model's GGUF (\`npx dianjin eval run --model BASE.gguf --lora dianjin-sft-lora.gguf --set …\`).
 - Merged: \`llamafactory-cli export\` with \`model_name_or_path\`, \`adapter_name_or_path: saves/dianjin-lora-sft\`,
   \`template: qwen\`, \`finetuning_type: lora\`, \`export_dir: merged\`; then \`python3 convert_hf_to_gguf.py merged --outfile dianjin-sft.gguf --outtype q8_0\`
   and \`npx dianjin models import dianjin-sft.gguf\` (or the model library's Import).

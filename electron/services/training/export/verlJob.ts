@@ -274,6 +274,8 @@ Checkpoints go to \`checkpoints/dianjin-grpo/global_step_N/actor\`. The workbenc
 2. LoRA (\`LORA_RANK\` > 0): the adapter (PEFT safetensors, \`…/actor/lora_adapter\`) converts with
    \`python3 convert_lora_to_gguf.py <adapter folder> --base <base model folder> --outfile dianjin-grpo-lora.gguf\`.
 3. In the workbench: \`npx dianjin models import dianjin-grpo.gguf\` (or the model library's Import), then evaluate
-   it on the same set; an adapter GGUF is applied on its base model (\`npx dianjin eval run --model BASE.gguf --lora dianjin-grpo-lora.gguf --set …\`).
+   it on the same set. An adapter GGUF goes in with its base (\`npx dianjin models import dianjin-grpo-lora.gguf --base BASE.gguf\`,
+   or the library's LoRA adapters section, which checks it against the base) and is applied on that base model
+   (\`npx dianjin eval run --model BASE.gguf --lora dianjin-grpo-lora.gguf --set …\`).
 `;
 }

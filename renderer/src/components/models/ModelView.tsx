@@ -8,6 +8,7 @@ import { ErrorMessage } from '../common/ErrorMessage';
 import { InlineConfirm } from '../common/InlineConfirm';
 import { Icon } from '../common/Icon';
 import { openModelFile } from './openModelFile';
+import { AdaptersSection } from './AdaptersSection';
 import { CatalogSection } from './CatalogSection';
 import { MirrorSetting } from './MirrorSetting';
 
@@ -218,6 +219,7 @@ export function ModelView() {
         listStatus === 'ready' && <p className="muted empty-list">{t('models.empty')}</p>
       )}
 
+      <AdaptersSection />
       <CatalogSection />
       <MirrorSetting />
     </div>
