@@ -114,6 +114,11 @@ test('the GRPO tab: DianJin-R1’s defaults, Start waits for a file, the reward 
   await expect(settings).toContainText('Between 2 and 64.');
   await expect(settings.getByTestId('grpo-start')).toBeDisabled();
   await shoot(page, 'settings');
+  // Leaving the view drops the typed text: back in the tab the field shows the kept value, and Start is free again.
+  await page.getByTestId('models-link').click();
+  await openGrpoTab(page);
+  await expect(settings.getByLabel('Group size', { exact: true })).toHaveValue('8');
+  await expect(settings.getByTestId('grpo-start')).toBeEnabled();
 });
 
 test('GRPO on the tiny model: the reward charts fill, a sampled answer opens in the inspector, the job completes, exports for verl, and its adapter loads in the chat', async ({ page, serve }) => {

@@ -43,8 +43,11 @@ export const GrpoConfig = z
     targets: z.array(LoraTarget).min(1).default(['attn_q', 'attn_k', 'attn_v', 'attn_output', 'ffn_gate', 'ffn_up', 'ffn_down']),
     /** KL penalty against the starting adapter (DianJin-R1: 0.001, k3 estimator); 0 turns it off. */
     beta: z.number().min(0).max(10).default(0.001),
-    /** Trainer micro-batch size in tokens (a step's sequences are packed and their gradients accumulated). */
-    contextLength: z.number().int().min(64).max(65536).default(1024),
+    /**
+     * Trainer micro-batch size in tokens (a step's sequences are packed and their gradients accumulated). A prompt and
+     * `maxTokens` of answer must fit: 2048 leaves 1024 for the prompt, DianJin-R1's `max_prompt_length`.
+     */
+    contextLength: z.number().int().min(64).max(65536).default(2048),
     checkpointEvery: z.number().int().min(1).max(10_000).default(5),
     /** `dianjin`: evaluation's system prompt and per-task instruction (what evaluation measures); `chat`: the bare question. */
     promptStyle: PromptStyle.default('dianjin'),
