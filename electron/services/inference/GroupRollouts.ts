@@ -9,7 +9,8 @@
  * ("maximumParallelism") up to `batchSize` tokens. `contextSize` is per sequence (the KV cache holds
  * `contextSize × sequences` cells) and `batchSize` defaults to min(contextSize × sequences, 512), at least `sequences`.
  * So the context here has exactly `n` sequences (a finished sequence makes the rest wait for the next tick, not
- * forever) and a per-sequence size of prompt + maxTokens.
+ * forever) and a per-sequence size of prompt + maxTokens. Left to itself that batching lags one sequence behind and
+ * llama.cpp splits the batch by sequence id; LockstepBatching makes each step one batch, in sequence order.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
