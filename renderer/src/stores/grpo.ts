@@ -7,7 +7,6 @@
 import { createStore } from 'zustand/vanilla';
 import {
   GrpoConfig,
-  type ApiClient,
   type GrpoCustomReward,
   type GrpoEstimate,
   type GrpoGroup,
@@ -22,13 +21,12 @@ import {
   type TrainExportRequest,
   type TrainExportResult,
 } from '../contract';
-import type { UploadFile } from '../api/uploads';
 import { splitReasoning } from '../contract';
 import { toSerialized } from './errors';
-import { appendByStep, isJobActive, type JobAction, type Loaded, type LoadStatus } from './training';
-import { keyedActionRunner } from './keyedActions';
-import { pickServerFile } from './serverFile';
-import { startRunner } from './startRunner';
+import { appendByStep, jobListSlice, sortJobs, upsertJob, type JobListState, type OpenJobState } from './jobList';
+import { latestLoader, type Loaded } from './latestCall';
+import { jobFormSlice, type JobFormState } from './jobForm';
+import { chosenFile, pickServerFile, type DataFileStoreDeps } from './serverFile';
 
 /** DianJin-R1's GRPO settings: group 8, temperature 0.6, top-p 0.95, KL 0.001, format and accuracy reward. */
 export const defaultGrpoConfig: GrpoConfig = GrpoConfig.parse({});
@@ -53,12 +51,10 @@ export interface GrpoDataFile {
   fileName: string;
 }
 
-export interface GrpoJobDetailState {
-  jobId: string;
-  status: 'loading' | 'ready' | 'error';
-  data: GrpoJobDetail | null;
-  error: SerializedError | null;
-}
+export type GrpoJobDetailState = OpenJobState<GrpoJobDetail>;
+
+/** What a `grpo.progress` event brings: the job's summary, and the step's numbers and groups. */
+export type GrpoProgress = Pick<GrpoProgressEvent, 'job' | 'step'>;
 
 /** One sampled answer open in the inspector: the sample as it was, split, and the reasoning inspector's check. */
 export interface GrpoSampleInspection {
@@ -81,7 +77,8 @@ export interface GrpoExportState {
   error: SerializedError | null;
 }
 
-export interface GrpoState {
+/** The jobs and the open one's detail (jobList) are the `grpo.*` calls' and events'. */
+export interface GrpoState extends JobListState<GrpoJobSummary, GrpoJobDetail, GrpoProgress>, JobFormState {
   modelPath: string;
   /** The SFT adapter to start from ('' = the base model alone). */
   initAdapter: string;
@@ -90,20 +87,9 @@ export interface GrpoState {
   uploading: boolean;
   uploadError: SerializedError | null;
   config: GrpoConfig;
-  name: string;
-  /** Settings fields whose text is not a valid value now (Start waits for them). */
-  invalidFields: string[];
   /** Memory and time of a job with the current settings (null before a model is chosen). */
   estimate: Loaded<GrpoEstimate> | null;
 
-  jobs: GrpoJobSummary[];
-  jobsStatus: LoadStatus;
-  jobsError: SerializedError | null;
-  starting: boolean;
-  startError: SerializedError | null;
-  actions: Record<string, JobAction>;
-  actionError: { jobId: string; error: SerializedError } | null;
-  detail: GrpoJobDetailState | null;
   /** The step whose groups are shown; null = the latest. */
   groupStep: number | null;
   inspection: GrpoSampleInspection | null;
@@ -122,26 +108,11 @@ export interface GrpoState {
   updateCustomReward(index: number, reward: GrpoCustomReward): void;
   removeCustomReward(index: number): void;
   resetConfig(): void;
-  setName(name: string): void;
-  setFieldInvalid(field: string, invalid: boolean): void;
   /** `grpo.estimate` for the current model, starting adapter, data and settings. */
   refreshEstimate(): Promise<void>;
 
-  refreshJobs(): Promise<void>;
   start(): Promise<GrpoJobSummary | null>;
-  clearStartError(): void;
-  pause(jobId: string): Promise<void>;
-  resume(jobId: string): Promise<void>;
-  cancel(jobId: string): Promise<void>;
-  remove(jobId: string): Promise<boolean>;
-  dismissActionError(): void;
-  openJob(jobId: string): Promise<void>;
-  closeJob(): void;
   showGroupsOf(step: number | null): void;
-  /** A `grpo.progress` event: the job's summary, and the step's numbers and groups in the open detail. */
-  applyProgress(event: Pick<GrpoProgressEvent, 'job' | 'step'>): void;
-  /** A `grpo.changed` event: jobs were added or removed. */
-  applyChanged(): Promise<void>;
 
   openSample(step: number, groupIndex: number, sampleIndex: number): Promise<void>;
   closeSample(): void;
@@ -150,28 +121,12 @@ export interface GrpoState {
   clearExport(): void;
 }
 
-export interface GrpoStoreDeps {
-  api: ApiClient;
-  onError?: (error: unknown) => void;
-  /** Browser: uploads a file to the server; absent in Electron (files go by path). */
-  upload?: UploadFile;
-  /** Electron: a picked File's path. */
-  pathForFile?: (file: File) => string;
-}
+export type GrpoStoreDeps = DataFileStoreDeps;
 
-export function sortGrpoJobs(jobs: readonly GrpoJobSummary[]): GrpoJobSummary[] {
-  return [...jobs].sort((a, b) => b.createdAt - a.createdAt);
-}
+export const sortGrpoJobs: (jobs: readonly GrpoJobSummary[]) => GrpoJobSummary[] = sortJobs;
 
 /** Puts a summary into the list; an older event arriving after a newer answer does not step progress back. */
-export function upsertGrpoJob(jobs: readonly GrpoJobSummary[], job: GrpoJobSummary): GrpoJobSummary[] {
-  const index = jobs.findIndex((j) => j.id === job.id);
-  if (index < 0) return sortGrpoJobs([...jobs, job]);
-  if (jobs[index]!.updatedAt > job.updatedAt) return jobs as GrpoJobSummary[];
-  const next = jobs.slice();
-  next[index] = job;
-  return next;
-}
+export const upsertGrpoJob: (jobs: readonly GrpoJobSummary[], job: GrpoJobSummary) => GrpoJobSummary[] = upsertJob;
 
 /** The groups of the step asked for, else of the latest step that has some. */
 export function groupsOf(detail: Pick<GrpoJobDetail, 'recentGroups'>, step: number | null): { step: number; groups: GrpoGroup[] } | null {
@@ -194,36 +149,45 @@ function cloneConfig(config: GrpoConfig): GrpoConfig {
 }
 
 export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStoreDeps) {
-  let jobsToken = 0;
-  let detailToken = 0;
   let inspectToken = 0;
   let exportToken = 0;
-  let estimateToken = 0;
 
   return createStore<GrpoState>()((set, get) => {
     const fail = (error: unknown): SerializedError => {
       onError?.(error);
       return toSerialized(error);
     };
-    const runStart = startRunner(get, set, fail);
+    const estimateLoader = latestLoader<GrpoEstimate>((estimate) => set({ estimate }), fail);
 
-    const runAction = keyedActionRunner<JobAction>(get, set);
-
-    async function jobAction(jobId: string, action: JobAction, call: () => Promise<GrpoJobSummary>) {
-      await runAction(
-        jobId,
-        action,
-        async () => get().applyProgress({ job: await call(), step: null }),
-        (error) => {
-          set({ actionError: { jobId, error: fail(error) } });
-          void get().refreshJobs();
-        },
-      );
-    }
+    const { slice: jobList, startJob } = jobListSlice(get, set, {
+      calls: {
+        jobs: () => api.call('grpo.jobs', {}),
+        job: (jobId) => api.call('grpo.job', { jobId }),
+        pause: (jobId) => api.call('grpo.pause', { jobId }),
+        resume: (jobId) => api.call('grpo.resume', { jobId }),
+        cancel: (jobId) => api.call('grpo.cancel', { jobId }),
+        remove: (jobId) => api.call('grpo.remove', { jobId }),
+      },
+      fail,
+      summaryOf: ({ series: _s, recentGroups: _g, warnings: _w, ...summary }) => summary,
+      addProgress(data, { step }) {
+        if (!step) return {};
+        const { groups, ...point } = step;
+        return { series: appendByStep(data.series, point), recentGroups: appendByStep(data.recentGroups, { step: step.step, groups }).slice(-KEPT_GROUP_STEPS) };
+      },
+      // The open job's groups, sample and export go with it.
+      onDetailClosed(): Pick<GrpoState, 'inspection' | 'groupStep'> {
+        inspectToken++;
+        return { inspection: null, groupStep: null };
+      },
+      onOtherJobOpened: (): Pick<GrpoState, 'groupStep' | 'exported'> => ({ groupStep: null, exported: null }),
+    });
 
     const setCustom = (custom: GrpoCustomReward[]) => get().setReward({ custom });
 
     return {
+      ...jobList,
+      ...jobFormSlice(get, set),
       modelPath: '',
       initAdapter: '',
       adapters: [],
@@ -231,17 +195,7 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
       uploading: false,
       uploadError: null,
       config: cloneConfig(defaultGrpoConfig),
-      name: '',
-      invalidFields: [],
       estimate: null,
-      jobs: [],
-      jobsStatus: 'idle',
-      jobsError: null,
-      starting: false,
-      startError: null,
-      actions: {},
-      actionError: null,
-      detail: null,
       groupStep: null,
       inspection: null,
       exported: null,
@@ -270,9 +224,8 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
       },
 
       choosePath(path, fileName) {
-        const clean = path.trim();
-        if (!clean) return;
-        set({ data: { path: clean, fileName: fileName ?? clean.split(/[\\/]/).pop() ?? clean }, startError: null });
+        const file = chosenFile(path, fileName);
+        if (file) set({ data: file, startError: null });
       },
 
       clearData() {
@@ -306,158 +259,28 @@ export function createGrpoStore({ api, onError, upload, pathForFile }: GrpoStore
         set({ config: cloneConfig(defaultGrpoConfig), invalidFields: [] });
       },
 
-      setName(name) {
-        set({ name });
-      },
-
-      setFieldInvalid(field, invalid) {
-        const fields = get().invalidFields;
-        if (invalid === fields.includes(field)) return;
-        set({ invalidFields: invalid ? [...fields, field] : fields.filter((f) => f !== field) });
-      },
-
       async refreshEstimate() {
-        const { modelPath, initAdapter, data, config } = get();
+        const { modelPath, initAdapter, data, config, estimate } = get();
         if (!modelPath) return;
-        const token = ++estimateToken;
-        // The previous figures stay on screen while the new ones load (no flicker as a number is typed).
-        set({ estimate: { status: 'loading', data: get().estimate?.data ?? null, error: null } });
-        try {
-          const estimate = await api.call('grpo.estimate', { modelPath, config, ...(initAdapter ? { initAdapter } : {}), ...(data ? { data: data.path } : {}) });
-          if (token !== estimateToken) return;
-          set({ estimate: { status: 'ready', data: estimate, error: null } });
-        } catch (error) {
-          const serialized = fail(error);
-          if (token !== estimateToken) return;
-          set({ estimate: { status: 'error', data: null, error: serialized } });
-        }
-      },
-
-      async refreshJobs() {
-        const token = ++jobsToken;
-        if (get().jobsStatus === 'idle') set({ jobsStatus: 'loading' });
-        try {
-          const jobs = await api.call('grpo.jobs', {});
-          if (token !== jobsToken) return;
-          const ids = new Set(jobs.map((j) => j.id));
-          const detail = get().detail;
-          const gone = detail && !ids.has(detail.jobId) && detail.status !== 'loading';
-          set({ jobs: sortGrpoJobs(jobs), jobsStatus: 'ready', jobsError: null, ...(gone ? { detail: null, inspection: null } : {}) });
-        } catch (error) {
-          const serialized = fail(error);
-          if (token !== jobsToken) return;
-          set({ jobsStatus: get().jobs.length > 0 ? 'ready' : 'error', jobsError: serialized });
-        }
+        await estimateLoader.load(() => api.call('grpo.estimate', { modelPath, config, ...(initAdapter ? { initAdapter } : {}), ...(data ? { data: data.path } : {}) }), estimate?.data ?? null);
       },
 
       async start() {
         const { modelPath, initAdapter, data, config, name, starting } = get();
         if (starting || !modelPath || !data) return null;
-        return runStart(async () => {
-          const job = await api.call('grpo.start', {
+        return startJob(() =>
+          api.call('grpo.start', {
             modelPath,
             data: data.path,
             config,
             ...(initAdapter ? { initAdapter } : {}),
             ...(name.trim() ? { name: name.trim() } : {}),
-          });
-          get().applyProgress({ job, step: null });
-          void get().openJob(job.id);
-          return job;
-        });
-      },
-
-      clearStartError() {
-        set({ startError: null });
-      },
-
-      pause(jobId) {
-        return jobAction(jobId, 'pausing', () => api.call('grpo.pause', { jobId }));
-      },
-
-      resume(jobId) {
-        return jobAction(jobId, 'resuming', () => api.call('grpo.resume', { jobId }));
-      },
-
-      cancel(jobId) {
-        return jobAction(jobId, 'cancelling', () => api.call('grpo.cancel', { jobId }));
-      },
-
-      async remove(jobId) {
-        const removed = await runAction(
-          jobId,
-          'removing',
-          async () => {
-            await api.call('grpo.remove', { jobId });
-            const open = get().detail?.jobId === jobId;
-            if (open) detailToken++;
-            set({ jobs: get().jobs.filter((j) => j.id !== jobId), ...(open ? { detail: null, inspection: null, groupStep: null } : {}) });
-            return true;
-          },
-          (error) => {
-            set({ actionError: { jobId, error: fail(error) } });
-            return false;
-          },
+          }),
         );
-        return removed ?? false;
-      },
-
-      dismissActionError() {
-        set({ actionError: null });
-      },
-
-      async openJob(jobId) {
-        const token = ++detailToken;
-        const same = get().detail?.jobId === jobId;
-        const known = same ? get().detail!.data : null;
-        set({ detail: { jobId, status: 'loading', data: known, error: null }, ...(same ? {} : { groupStep: null, exported: null }) });
-        try {
-          const data = await api.call('grpo.job', { jobId });
-          if (token !== detailToken) return;
-          // Events that arrived while it loaded may be newer than the answer: their summary wins, the series are the answer's.
-          const summary = get().jobs.find((j) => j.id === jobId);
-          const merged = summary && summary.updatedAt > data.updatedAt ? { ...data, ...summary } : data;
-          const { series: _s, recentGroups: _g, warnings: _w, ...asSummary } = merged;
-          set({ detail: { jobId, status: 'ready', data: merged, error: null }, jobs: upsertGrpoJob(get().jobs, asSummary) });
-        } catch (error) {
-          const serialized = fail(error);
-          if (token !== detailToken) return;
-          set({ detail: { jobId, status: 'error', data: null, error: serialized } });
-        }
-      },
-
-      closeJob() {
-        detailToken++;
-        inspectToken++;
-        set({ detail: null, inspection: null, groupStep: null });
       },
 
       showGroupsOf(step) {
         set({ groupStep: step });
-      },
-
-      applyProgress({ job, step }) {
-        const jobs = upsertGrpoJob(get().jobs, job);
-        const detail = get().detail;
-        if (detail?.jobId !== job.id || !detail.data) {
-          if (jobs !== get().jobs) set({ jobs });
-          return;
-        }
-        const current = jobs.find((j) => j.id === job.id) ?? job;
-        const data = detail.data;
-        let { series, recentGroups } = data;
-        if (step) {
-          const { groups, ...point } = step;
-          series = appendByStep(series, point);
-          recentGroups = appendByStep(recentGroups, { step: step.step, groups }).slice(-KEPT_GROUP_STEPS);
-        }
-        set({ jobs, detail: { ...detail, data: { ...data, ...current, series, recentGroups } } });
-        // When it stops, the stored detail is read once (a resume may have rewound the series to its checkpoint).
-        if (isJobActive(data) && !isJobActive(current)) void get().openJob(job.id);
-      },
-
-      async applyChanged() {
-        if (get().jobsStatus !== 'idle') await get().refreshJobs();
       },
 
       async openSample(step, groupIndex, sampleIndex) {

@@ -2,7 +2,7 @@
  * A file the user picked, as a path the services can open: the file's own path in Electron, the path of an uploaded
  * copy in a browser (`dianjin serve`). Shared by the stores that take a data file (fine-tuning, GRPO).
  */
-import type { SerializedError } from '../contract';
+import type { ApiClient, SerializedError } from '../contract';
 import type { UploadFile } from '../api/uploads';
 import { clientErrorKind } from '../api/clientErrors';
 import { toSerialized } from './errors';
@@ -41,4 +41,21 @@ export async function pickServerFile(file: File, deps: ServerFileDeps, set: (pat
   } finally {
     set({ uploading: false });
   }
+}
+
+/** What a store that takes a data file is created with (fine-tuning, GRPO). */
+export interface DataFileStoreDeps {
+  api: ApiClient;
+  onError?: (error: unknown) => void;
+  /** Browser: uploads a file to the server; absent in Electron (files go by path). */
+  upload?: UploadFile;
+  /** Electron: a picked File's path. */
+  pathForFile?: (file: File) => string;
+}
+
+/** A chosen path with the name to show (the file's own, else the path's last part), or null for a blank path. */
+export function chosenFile(path: string, fileName?: string): { path: string; fileName: string } | null {
+  const clean = path.trim();
+  if (!clean) return null;
+  return { path: clean, fileName: fileName ?? clean.split(/[\\/]/).pop() ?? clean };
 }

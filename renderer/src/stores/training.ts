@@ -7,7 +7,6 @@
 import { createStore } from 'zustand/vanilla';
 import {
   defaultSftConfig,
-  type ApiClient,
   type ConversationRecord,
   type SerializedError,
   type SftConfig,
@@ -18,13 +17,14 @@ import {
   type TrainPreview,
   type TrainProgressEvent,
 } from '../contract';
-import type { UploadFile } from '../api/uploads';
 import { toSerialized } from './errors';
-import { keyedActionRunner } from './keyedActions';
-import { pickServerFile } from './serverFile';
-import { startRunner } from './startRunner';
+import { appendByStep, jobListSlice, type JobListState, type OpenJobState } from './jobList';
+import { latestLoader, type Loaded } from './latestCall';
+import { jobFormSlice, type JobFormState } from './jobForm';
+import { chosenFile, pickServerFile, type DataFileStoreDeps } from './serverFile';
 
-export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+export { appendByStep, isJobActive, sortJobs, upsertJob, type JobAction, type LoadStatus } from './jobList';
+export type { Loaded } from './latestCall';
 
 /** Only SFT trains today; GRPO (issue 9) gets its own form. */
 export type TrainMethod = 'sft' | 'grpo';
@@ -46,23 +46,13 @@ export type DraftSource =
 
 export type SourceKind = DraftSource['kind'];
 
-/** A call's latest answer, kept with the input it answered so a stale one is never shown as current. */
-export interface Loaded<T> {
-  status: 'loading' | 'ready' | 'error';
-  data: T | null;
-  error: SerializedError | null;
-}
+export type JobDetailState = OpenJobState<TrainJobDetail>;
 
-export interface JobDetailState {
-  jobId: string;
-  status: 'loading' | 'ready' | 'error';
-  data: TrainJobDetail | null;
-  error: SerializedError | null;
-}
+/** What a `train.progress` event brings: the job's summary, and its new point / validation / sample. */
+export type TrainProgress = Pick<TrainProgressEvent, 'job' | 'point' | 'validation' | 'sample'>;
 
-export type JobAction = 'pausing' | 'resuming' | 'cancelling' | 'removing';
-
-export interface TrainingState {
+/** The jobs and the open one's detail (jobList) are the `train.*` calls' and events'. */
+export interface TrainingState extends JobListState<TrainJobSummary, TrainJobDetail, TrainProgress>, JobFormState {
   method: TrainMethod;
   sourceKind: SourceKind;
   source: DraftSource | null;
@@ -74,21 +64,9 @@ export interface TrainingState {
 
   modelPath: string;
   config: SftConfig;
-  name: string;
-  /** Settings fields whose text is not a valid value now (Start waits for them). */
-  invalidFields: string[];
 
   preview: Loaded<TrainPreview> | null;
   estimate: Loaded<TrainEstimate> | null;
-
-  jobs: TrainJobSummary[];
-  jobsStatus: LoadStatus;
-  jobsError: SerializedError | null;
-  starting: boolean;
-  startError: SerializedError | null;
-  actions: Record<string, JobAction>;
-  actionError: { jobId: string; error: SerializedError } | null;
-  detail: JobDetailState | null;
 
   setMethod(method: TrainMethod): void;
   setSourceKind(kind: SourceKind): void;
@@ -104,38 +82,16 @@ export interface TrainingState {
   setModel(path: string): void;
   setConfig(patch: Partial<SftConfig>): void;
   resetConfig(): void;
-  setName(name: string): void;
-  setFieldInvalid(field: string, invalid: boolean): void;
 
   /** `train.prepare` for the current set, model, context and prompt style. */
   prepare(): Promise<void>;
   /** `train.estimate` for the current settings, with the preview's token count when there is one. */
   refreshEstimate(): Promise<void>;
 
-  refreshJobs(): Promise<void>;
   start(): Promise<TrainJobSummary | null>;
-  clearStartError(): void;
-  pause(jobId: string): Promise<void>;
-  resume(jobId: string): Promise<void>;
-  cancel(jobId: string): Promise<void>;
-  remove(jobId: string): Promise<boolean>;
-  dismissActionError(): void;
-  openJob(jobId: string): Promise<void>;
-  closeJob(): void;
-  /** A `train.progress` event: the job's summary, and its new point / validation / sample in the open detail. */
-  applyProgress(event: Pick<TrainProgressEvent, 'job' | 'point' | 'validation' | 'sample'>): void;
-  /** A `train.changed` event: jobs were added or removed. */
-  applyChanged(): Promise<void>;
 }
 
-export interface TrainingStoreDeps {
-  api: ApiClient;
-  onError?: (error: unknown) => void;
-  /** Browser: uploads a file to the server; absent in Electron (files go by path). */
-  upload?: UploadFile;
-  /** Electron: a picked File's path. */
-  pathForFile?: (file: File) => string;
-}
+export type TrainingStoreDeps = DataFileStoreDeps;
 
 /** The set as the API takes it, or null when nothing usable is chosen yet. */
 export function toDataSource(source: DraftSource | null): TrainDataSource | null {
@@ -166,36 +122,7 @@ export function answersOf(conversation: ConversationRecord): Array<{ messageId: 
   return out;
 }
 
-export function isJobActive(job: Pick<TrainJobSummary, 'status'>): boolean {
-  return job.status === 'running' || job.status === 'queued';
-}
-
-export function sortJobs(jobs: readonly TrainJobSummary[]): TrainJobSummary[] {
-  return [...jobs].sort((a, b) => b.createdAt - a.createdAt);
-}
-
-/** Puts a summary into the list; an older event arriving after a newer answer does not step progress back. */
-export function upsertJob(jobs: readonly TrainJobSummary[], job: TrainJobSummary): TrainJobSummary[] {
-  const index = jobs.findIndex((j) => j.id === job.id);
-  if (index < 0) return sortJobs([...jobs, job]);
-  if (jobs[index]!.updatedAt > job.updatedAt) return jobs as TrainJobSummary[];
-  const next = jobs.slice();
-  next[index] = job;
-  return next;
-}
-
-/** Adds a point to a series by step; a step at or before the last replaces the tail (a resume repeats the steps after its checkpoint). */
-export function appendByStep<T extends { step: number }>(series: readonly T[], point: T): T[] {
-  const last = series.at(-1);
-  if (!last || point.step > last.step) return [...series, point];
-  return [...series.filter((p) => p.step < point.step), point];
-}
-
 export function createTrainingStore({ api, onError, upload, pathForFile }: TrainingStoreDeps) {
-  let prepareToken = 0;
-  let estimateToken = 0;
-  let jobsToken = 0;
-  let detailToken = 0;
   let conversationToken = 0;
 
   return createStore<TrainingState>()((set, get) => {
@@ -203,29 +130,36 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
       onError?.(error);
       return toSerialized(error);
     };
-    const runStart = startRunner(get, set, fail);
+    const previewLoader = latestLoader<TrainPreview>((preview) => set({ preview }), fail);
+    const estimateLoader = latestLoader<TrainEstimate>((estimate) => set({ estimate }), fail);
 
     /** A new set: its preview is stale (the estimate's token count with it). */
     const setSource = (source: DraftSource | null) => {
-      prepareToken++;
+      previewLoader.forget();
       set({ source, preview: null });
     };
 
-    const runAction = keyedActionRunner<JobAction>(get, set);
-
-    async function jobAction(jobId: string, action: JobAction, call: () => Promise<TrainJobSummary>) {
-      await runAction(
-        jobId,
-        action,
-        async () => get().applyProgress({ job: await call(), point: null, validation: null, sample: null }),
-        (error) => {
-          set({ actionError: { jobId, error: fail(error) } });
-          void get().refreshJobs();
-        },
-      );
-    }
+    const { slice: jobList, startJob } = jobListSlice(get, set, {
+      calls: {
+        jobs: () => api.call('train.jobs', {}),
+        job: (jobId) => api.call('train.job', { jobId }),
+        pause: (jobId) => api.call('train.pause', { jobId }),
+        resume: (jobId) => api.call('train.resume', { jobId }),
+        cancel: (jobId) => api.call('train.cancel', { jobId }),
+        remove: (jobId) => api.call('train.remove', { jobId }),
+      },
+      fail,
+      summaryOf: ({ loss: _l, validation: _v, checkpoints: _c, samples: _s, warnings: _w, checkpointDir: _d, ...summary }) => summary,
+      addProgress: (data, { point, validation, sample }) => ({
+        loss: point ? appendByStep(data.loss, point) : data.loss,
+        validation: validation ? appendByStep(data.validation, validation) : data.validation,
+        samples: sample ? [...data.samples, sample] : data.samples,
+      }),
+    });
 
     return {
+      ...jobList,
+      ...jobFormSlice(get, set),
       method: 'sft',
       sourceKind: 'file',
       source: null,
@@ -234,18 +168,8 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
       conversation: { id: null, status: 'ready', data: null, error: null },
       modelPath: '',
       config: { ...defaultSftConfig, targets: [...defaultSftConfig.targets] },
-      name: '',
-      invalidFields: [],
       preview: null,
       estimate: null,
-      jobs: [],
-      jobsStatus: 'idle',
-      jobsError: null,
-      starting: false,
-      startError: null,
-      actions: {},
-      actionError: null,
-      detail: null,
 
       setMethod(method) {
         set({ method });
@@ -262,10 +186,10 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
       },
 
       choosePath(path, fileName) {
-        const clean = path.trim();
-        if (!clean) return;
+        const file = chosenFile(path, fileName);
+        if (!file) return;
         set({ sourceKind: 'file' });
-        setSource({ kind: 'file', path: clean, fileName: fileName ?? clean.split(/[\\/]/).pop() ?? clean });
+        setSource({ kind: 'file', ...file });
       },
 
       chooseEvalRun(runId, onlyCorrect) {
@@ -318,7 +242,7 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
 
       setModel(path) {
         if (path === get().modelPath) return;
-        prepareToken++;
+        previewLoader.forget();
         set({ modelPath: path, preview: null });
       },
 
@@ -327,7 +251,7 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
         const config = { ...before, ...patch };
         // The preview depends on the context length and prompt style (the tokens that fit).
         const stale = config.contextLength !== before.contextLength || config.promptStyle !== before.promptStyle;
-        if (stale) prepareToken++;
+        if (stale) previewLoader.forget();
         set({ config, ...(stale ? { preview: null } : {}) });
       },
 
@@ -335,172 +259,25 @@ export function createTrainingStore({ api, onError, upload, pathForFile }: Train
         get().setConfig({ ...defaultSftConfig, targets: [...defaultSftConfig.targets] });
       },
 
-      setName(name) {
-        set({ name });
-      },
-
-      setFieldInvalid(field, invalid) {
-        const fields = get().invalidFields;
-        if (invalid === fields.includes(field)) return;
-        set({ invalidFields: invalid ? [...fields, field] : fields.filter((f) => f !== field) });
-      },
-
       async prepare() {
         const { modelPath, source, config } = get();
         const data = toDataSource(source);
         if (!modelPath || !data) return;
-        const token = ++prepareToken;
-        set({ preview: { status: 'loading', data: null, error: null } });
-        try {
-          const preview = await api.call('train.prepare', { modelPath, data, contextLength: config.contextLength, promptStyle: config.promptStyle, previewItems: 50 });
-          if (token !== prepareToken) return;
-          set({ preview: { status: 'ready', data: preview, error: null } });
-        } catch (error) {
-          const serialized = fail(error);
-          if (token !== prepareToken) return;
-          set({ preview: { status: 'error', data: null, error: serialized } });
-        }
+        await previewLoader.load(() => api.call('train.prepare', { modelPath, data, contextLength: config.contextLength, promptStyle: config.promptStyle, previewItems: 50 }));
       },
 
       async refreshEstimate() {
-        const { modelPath, config, preview } = get();
+        const { modelPath, config, preview, estimate } = get();
         if (!modelPath) return;
-        const token = ++estimateToken;
         const tokens = preview?.status === 'ready' && preview.data && preview.data.tokens > 0 ? preview.data.tokens : null;
-        const previous = get().estimate;
-        // The previous figures stay on screen while the new ones load (no flicker as a number is typed).
-        set({ estimate: { status: 'loading', data: previous?.data ?? null, error: null } });
-        try {
-          const estimate = await api.call('train.estimate', { modelPath, config, ...(tokens ? { tokens } : {}) });
-          if (token !== estimateToken) return;
-          set({ estimate: { status: 'ready', data: estimate, error: null } });
-        } catch (error) {
-          const serialized = fail(error);
-          if (token !== estimateToken) return;
-          set({ estimate: { status: 'error', data: null, error: serialized } });
-        }
-      },
-
-      async refreshJobs() {
-        const token = ++jobsToken;
-        if (get().jobsStatus === 'idle') set({ jobsStatus: 'loading' });
-        try {
-          const jobs = await api.call('train.jobs', {});
-          if (token !== jobsToken) return;
-          const ids = new Set(jobs.map((j) => j.id));
-          const detail = get().detail;
-          set({ jobs: sortJobs(jobs), jobsStatus: 'ready', jobsError: null, detail: detail && !ids.has(detail.jobId) && detail.status !== 'loading' ? null : detail });
-        } catch (error) {
-          const serialized = fail(error);
-          if (token !== jobsToken) return;
-          set({ jobsStatus: get().jobs.length > 0 ? 'ready' : 'error', jobsError: serialized });
-        }
+        await estimateLoader.load(() => api.call('train.estimate', { modelPath, config, ...(tokens ? { tokens } : {}) }), estimate?.data ?? null);
       },
 
       async start() {
         const { modelPath, source, config, name, starting } = get();
         const data = toDataSource(source);
         if (starting || !modelPath || !data) return null;
-        return runStart(async () => {
-          const job = await api.call('train.start', { modelPath, data, config, ...(name.trim() ? { name: name.trim() } : {}) });
-          get().applyProgress({ job, point: null, validation: null, sample: null });
-          void get().openJob(job.id);
-          return job;
-        });
-      },
-
-      clearStartError() {
-        set({ startError: null });
-      },
-
-      pause(jobId) {
-        return jobAction(jobId, 'pausing', () => api.call('train.pause', { jobId }));
-      },
-
-      resume(jobId) {
-        return jobAction(jobId, 'resuming', () => api.call('train.resume', { jobId }));
-      },
-
-      cancel(jobId) {
-        return jobAction(jobId, 'cancelling', () => api.call('train.cancel', { jobId }));
-      },
-
-      async remove(jobId) {
-        const removed = await runAction(
-          jobId,
-          'removing',
-          async () => {
-            await api.call('train.remove', { jobId });
-            const detail = get().detail;
-            if (detail?.jobId === jobId) detailToken++;
-            set({ jobs: get().jobs.filter((j) => j.id !== jobId), detail: detail?.jobId === jobId ? null : detail });
-            return true;
-          },
-          (error) => {
-            set({ actionError: { jobId, error: fail(error) } });
-            return false;
-          },
-        );
-        return removed ?? false;
-      },
-
-      dismissActionError() {
-        set({ actionError: null });
-      },
-
-      async openJob(jobId) {
-        const token = ++detailToken;
-        const known = get().detail?.jobId === jobId ? get().detail!.data : null;
-        set({ detail: { jobId, status: 'loading', data: known, error: null } });
-        try {
-          const data = await api.call('train.job', { jobId });
-          if (token !== detailToken) return;
-          // Events that arrived while it loaded may be newer than the answer: their summary wins, the series are the answer's.
-          const summary = get().jobs.find((j) => j.id === jobId);
-          const merged = summary && summary.updatedAt > data.updatedAt ? { ...data, ...summary } : data;
-          const { loss: _l, validation: _v, checkpoints: _c, samples: _s, warnings: _w, checkpointDir: _d, ...asSummary } = merged;
-          set({ detail: { jobId, status: 'ready', data: merged, error: null }, jobs: upsertJob(get().jobs, asSummary) });
-        } catch (error) {
-          const serialized = fail(error);
-          if (token !== detailToken) return;
-          set({ detail: { jobId, status: 'error', data: null, error: serialized } });
-        }
-      },
-
-      closeJob() {
-        detailToken++;
-        set({ detail: null });
-      },
-
-      applyProgress({ job, point, validation, sample }) {
-        const jobs = upsertJob(get().jobs, job);
-        const detail = get().detail;
-        if (detail?.jobId !== job.id || !detail.data) {
-          if (jobs !== get().jobs) set({ jobs });
-          return;
-        }
-        const current = jobs.find((j) => j.id === job.id) ?? job;
-        const data = detail.data;
-        // A checkpoint appears in the summary's checkpointStep; its file list is refetched when the job settles.
-        set({
-          jobs,
-          detail: {
-            ...detail,
-            data: {
-              ...data,
-              ...current,
-              loss: point ? appendByStep(data.loss, point) : data.loss,
-              validation: validation ? appendByStep(data.validation, validation) : data.validation,
-              samples: sample ? [...data.samples, sample] : data.samples,
-            },
-          },
-        });
-        // When it stops, the stored detail (checkpoints, the last samples) is read once.
-        if (isJobActive(data) && !isJobActive(current)) void get().openJob(job.id);
-      },
-
-      async applyChanged() {
-        if (get().jobsStatus !== 'idle') await get().refreshJobs();
+        return startJob(() => api.call('train.start', { modelPath, data, config, ...(name.trim() ? { name: name.trim() } : {}) }));
       },
     };
   });
