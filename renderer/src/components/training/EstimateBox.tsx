@@ -1,5 +1,6 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { SerializedError } from '../../contract';
+import type { SerializedError, TrainEstimate } from '../../contract';
 import { useApp } from '../../stores';
 import { formatBytes, formatDuration, formatInteger, formatRate } from '../../lib/format';
 import { ErrorMessage } from '../common/ErrorMessage';
@@ -17,6 +18,29 @@ export interface EstimateFigures {
   trainableParams: number;
   totalTokens: number | null;
   advice: string[];
+}
+
+/** The trainer's memory by part, in SFT's and GRPO's estimates alike. */
+const trainerParts = ['modelBytes', 'loraBytes', 'activationBytes', 'attentionBytes', 'otherBytes'] as const;
+
+/** What the box reads of an SFT or a GRPO estimate beside its parts and speeds. */
+export type TrainerEstimate = Pick<TrainEstimate, 'availableBytes' | 'fits' | 'seconds' | 'trainableParams' | 'totalTokens' | 'advice'> & {
+  memory: Pick<TrainEstimate['memory'], 'totalBytes' | (typeof trainerParts)[number]>;
+};
+
+/** The box's figures: the trainer's memory parts then `moreParts` (GRPO's rollout), with the estimate's speeds. */
+export function estimateFigures(t: TFunction, data: TrainerEstimate, speeds: EstimateFigures['speeds'], moreParts: EstimateFigures['parts'] = []): EstimateFigures {
+  return {
+    totalBytes: data.memory.totalBytes,
+    availableBytes: data.availableBytes,
+    fits: data.fits,
+    parts: [...trainerParts.map((key) => ({ key, label: t(`training.estimate.parts.${key}`), bytes: data.memory[key] })), ...moreParts],
+    seconds: data.seconds,
+    speeds,
+    trainableParams: data.trainableParams,
+    totalTokens: data.totalTokens,
+    advice: data.advice,
+  };
 }
 
 export interface EstimateBoxProps {

@@ -2,10 +2,9 @@ import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TrainJobDetail } from '../../contract';
 import { trainingStore, useTraining } from '../../stores';
-import { formatBytes, formatDuration, formatInteger } from '../../lib/format';
-import { AdapterResult } from './AdapterResult';
+import { formatInteger } from '../../lib/format';
 import { JobProgress, JobStatus } from './JobsSection';
-import { JobDetailFrame, JobWarnings } from './JobDetailFrame';
+import { JobCostFigures, JobDetailFrame } from './JobDetailFrame';
 import { formatLoss } from './series';
 
 // The chart library is its own chunk: the panel shows before it loads.
@@ -37,17 +36,9 @@ export function JobDetail() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const detail = useTraining((s) => s.detail);
-  if (!detail) return null;
-  const data = detail.data;
   return (
-    <JobDetailFrame
-      testIdPrefix="train"
-      name={data ? data.name : null}
-      status={data?.status ?? detail.status}
-      error={detail.status === 'error' ? detail.error : null}
-      onClose={() => trainingStore.getState().closeJob()}
-    >
-      {data && (
+    <JobDetailFrame testIdPrefix="train" detail={detail} onClose={() => trainingStore.getState().closeJob()} resultHelp={t('training.result.help')}>
+      {(data) => (
         <>
           <div className="train-row">
             <JobStatus job={data} />
@@ -62,14 +53,7 @@ export function JobDetail() {
               <dt>{t('training.detail.validationLoss')}</dt>
               <dd>{formatLoss(data.lastValidationLoss, locale)}</dd>
             </div>
-            <div>
-              <dt>{t('training.detail.elapsed')}</dt>
-              <dd>{formatDuration(data.elapsedSeconds * 1000, locale)}</dd>
-            </div>
-            <div>
-              <dt>{t('training.detail.peakMemory')}</dt>
-              <dd>{formatBytes(data.peakMemoryBytes, locale)}</dd>
-            </div>
+            <JobCostFigures elapsedSeconds={data.elapsedSeconds} peakMemoryBytes={data.peakMemoryBytes} />
             <div>
               <dt>{t('training.detail.examples')}</dt>
               <dd>{t('training.detail.examplesValue', { items: formatInteger(data.items, locale), validation: formatInteger(data.validationItems, locale) })}</dd>
@@ -95,8 +79,6 @@ export function JobDetail() {
               </ul>
             </details>
           )}
-          <JobWarnings warnings={data.warnings} />
-          {data.status === 'complete' && <AdapterResult job={data} testIdPrefix="train" help={t('training.result.help')} />}
         </>
       )}
     </JobDetailFrame>

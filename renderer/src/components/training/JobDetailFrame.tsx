@@ -1,41 +1,75 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SerializedError } from '../../contract';
+import type { TrainJobSummary } from '../../contract';
+import type { OpenJobState } from '../../stores/jobList';
 import { ErrorMessage } from '../common/ErrorMessage';
 import { Icon } from '../common/Icon';
+import { formatBytes, formatDuration } from '../../lib/format';
+import { AdapterResult } from './AdapterResult';
 import { noteText } from './notes';
 
-/** The open job's panel (SFT or GRPO): its name (or "loading"), the close button, a failed load; test ids `${testIdPrefix}-detail…`. */
-export function JobDetailFrame({
+/** What the frame reads of an SFT or a GRPO job's detail. */
+export type FramedJob = Pick<TrainJobSummary, 'name' | 'status' | 'modelPath' | 'outPath' | 'modelName'> & { warnings: readonly string[] };
+
+/**
+ * The open job's panel (SFT or GRPO), nothing when none is open: its name (or "loading"), the close button, a failed
+ * load; once its detail is there, `children`'s figures and charts, its warnings, and its adapter when it is done. Test
+ * ids `${testIdPrefix}-detail…`.
+ */
+export function JobDetailFrame<D extends FramedJob>({
   testIdPrefix,
-  name,
-  status,
-  error,
+  detail,
   onClose,
+  resultHelp,
   children,
 }: {
   testIdPrefix: string;
-  /** Null while it loads. */
-  name: string | null;
-  /** The job's status once known, else the load's. */
-  status: string;
-  error: SerializedError | null;
+  /** The store's open job. */
+  detail: OpenJobState<D> | null;
   onClose(): void;
-  children: ReactNode;
+  /** Under a finished job's adapter. */
+  resultHelp: string;
+  children(data: D): ReactNode;
 }) {
   const { t } = useTranslation();
+  if (!detail) return null;
+  const data = detail.data;
   const titleId = `${testIdPrefix}-detail-title`;
   return (
-    <section className="eval-section train-detail" aria-labelledby={titleId} data-testid={`${testIdPrefix}-detail`} data-status={status}>
+    <section className="eval-section train-detail" aria-labelledby={titleId} data-testid={`${testIdPrefix}-detail`} data-status={data?.status ?? detail.status}>
       <div className="eval-section-header">
-        <h3 id={titleId}>{name ?? t('training.detail.loading')}</h3>
+        <h3 id={titleId}>{data ? data.name : t('training.detail.loading')}</h3>
         <button type="button" className="icon-button" aria-label={t('training.detail.close')} title={t('training.detail.close')} onClick={onClose}>
           <Icon name="close" size={14} />
         </button>
       </div>
-      {error && <ErrorMessage error={error} />}
-      {children}
+      {detail.status === 'error' && detail.error && <ErrorMessage error={detail.error} />}
+      {data && (
+        <>
+          {children(data)}
+          <JobWarnings warnings={data.warnings} />
+          {data.status === 'complete' && <AdapterResult job={data} testIdPrefix={testIdPrefix} help={resultHelp} />}
+        </>
+      )}
     </section>
+  );
+}
+
+/** The figures every job has, in its figure list: time spent and peak memory. */
+export function JobCostFigures({ elapsedSeconds, peakMemoryBytes }: { elapsedSeconds: number; peakMemoryBytes: number | null | undefined }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  return (
+    <>
+      <div>
+        <dt>{t('training.detail.elapsed')}</dt>
+        <dd>{formatDuration(elapsedSeconds * 1000, locale)}</dd>
+      </div>
+      <div>
+        <dt>{t('training.detail.peakMemory')}</dt>
+        <dd>{formatBytes(peakMemoryBytes, locale)}</dd>
+      </div>
+    </>
   );
 }
 

@@ -1,11 +1,11 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LORA_TARGETS, type SftConfig } from '../../contract';
-import { trainingStore, useModels, useTraining } from '../../stores';
+import { trainingStore, useTraining } from '../../stores';
 import { toDataSource } from '../../stores/training';
-import { baseName } from '../../lib/format';
-import { EstimateBox, type EstimateFigures } from './EstimateBox';
+import { EstimateBox, estimateFigures } from './EstimateBox';
 import { NumberInput } from './NumberInput';
+import { JobNameField, ModelSelect, PromptStyleSelect, SettingsFrame } from './SettingsForm';
 import { StartRow } from './StartRow';
 
 type NumericKey = 'rank' | 'alpha' | 'lr' | 'epochs' | 'steps' | 'contextLength' | 'validationShare' | 'gradAccumulation';
@@ -67,24 +67,13 @@ function Estimate() {
   const { t } = useTranslation();
   const estimate = useTraining((s) => s.estimate);
   const data = estimate?.data ?? null;
-  const figures: EstimateFigures | null = data && {
-    totalBytes: data.memory.totalBytes,
-    availableBytes: data.availableBytes,
-    fits: data.fits,
-    parts: (['modelBytes', 'loraBytes', 'activationBytes', 'attentionBytes', 'otherBytes'] as const).map((key) => ({ key, label: t(`training.estimate.parts.${key}`), bytes: data.memory[key] })),
-    seconds: data.seconds,
-    speeds: [{ key: 'train', label: t('training.estimate.speed'), tokensPerSecond: data.tokensPerSecond, source: data.speedSource }],
-    trainableParams: data.trainableParams,
-    totalTokens: data.totalTokens,
-    advice: data.advice,
-  };
+  const figures = data && estimateFigures(t, data, [{ key: 'train', label: t('training.estimate.speed'), tokensPerSecond: data.tokensPerSecond, source: data.speedSource }]);
   return <EstimateBox testIdPrefix="train" status={estimate?.status ?? null} error={estimate?.error ?? null} figures={figures} timeUnknown={t('training.estimate.timeUnknown')} />;
 }
 
 /** The job's settings (defaults from defaultSftConfig), the live estimate, and Start. */
 export function SettingsSection({ onStarted }: { onStarted?: (jobId: string) => void }) {
   const { t } = useTranslation();
-  const files = useModels((s) => s.files);
   const modelPath = useTraining((s) => s.modelPath);
   const config = useTraining((s) => s.config);
   const name = useTraining((s) => s.name);
@@ -95,13 +84,8 @@ export function SettingsSection({ onStarted }: { onStarted?: (jobId: string) => 
   const starting = useTraining((s) => s.starting);
   const startError = useTraining((s) => s.startError);
   const [resetKey, setResetKey] = useState(0);
-  const modelId = useId();
-  const nameId = useId();
-  const styleId = useId();
   const scheduleId = useId();
 
-  const paths = files.map((f) => f.path);
-  const options = modelPath && !paths.includes(modelPath) ? [modelPath, ...paths] : paths;
   const hasData = toDataSource(source) !== null;
   const previewBlocks = preview?.status === 'error' || (preview?.status === 'ready' && preview.data?.usable === 0);
   // The last answer counts while the next loads (it is refetched on every change): no Start in between.
@@ -114,48 +98,21 @@ export function SettingsSection({ onStarted }: { onStarted?: (jobId: string) => 
   };
 
   return (
-    <section className="eval-section" aria-labelledby="train-settings-title" data-testid="train-settings">
-      <div className="eval-section-header">
-        <h3 id="train-settings-title">{t('training.settings.title')}</h3>
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => {
-            trainingStore.getState().resetConfig();
-            for (const field of invalid) trainingStore.getState().setFieldInvalid(field, false);
-            setResetKey((k) => k + 1);
-          }}
-        >
-          {t('training.settings.reset')}
-        </button>
-      </div>
+    <SettingsFrame
+      testIdPrefix="train"
+      title={t('training.settings.title')}
+      resetLabel={t('training.settings.reset')}
+      onReset={() => {
+        trainingStore.getState().resetConfig();
+        for (const field of invalid) trainingStore.getState().setFieldInvalid(field, false);
+        setResetKey((k) => k + 1);
+      }}
+    >
       <div className="train-settings-layout">
         <div className="eval-form" key={resetKey}>
           <div className="eval-form-grid">
-            <div className="eval-field eval-field-wide">
-              <label className="field-label" htmlFor={modelId}>
-                {t('training.settings.model')}
-              </label>
-              <select id={modelId} className="input" value={modelPath} data-testid="train-model" onChange={(e) => trainingStore.getState().setModel(e.target.value)}>
-                {options.length === 0 && <option value="">{t('training.settings.noModels')}</option>}
-                {options.map((path) => {
-                  const file = files.find((f) => f.path === path);
-                  const label = file ? [file.fileName, file.quantization].filter(Boolean).join(' · ') : baseName(path);
-                  return (
-                    <option key={path} value={path} title={path}>
-                      {label}
-                    </option>
-                  );
-                })}
-              </select>
-              <p className="field-help">{t('training.settings.modelHelp')}</p>
-            </div>
-            <div className="eval-field eval-field-wide">
-              <label className="field-label" htmlFor={nameId}>
-                {t('training.settings.name')}
-              </label>
-              <input id={nameId} className="input" value={name} placeholder={t('training.settings.namePlaceholder')} data-testid="train-name" onChange={(e) => trainingStore.getState().setName(e.target.value)} />
-            </div>
+            <ModelSelect label={t('training.settings.model')} noModels={t('training.settings.noModels')} help={t('training.settings.modelHelp')} testId="train-model" value={modelPath} onChange={(path) => trainingStore.getState().setModel(path)} />
+            <JobNameField label={t('training.settings.name')} placeholder={t('training.settings.namePlaceholder')} testId="train-name" value={name} onChange={(value) => trainingStore.getState().setName(value)} />
           </div>
 
           <fieldset className="eval-fieldset">
@@ -205,15 +162,7 @@ export function SettingsSection({ onStarted }: { onStarted?: (jobId: string) => 
               <NumberField field="contextLength" label={t('training.settings.contextLength')} step="256" help={t('training.settings.contextHelp')} />
               <NumberField field="gradAccumulation" label={t('training.settings.gradAccumulation')} step="1" />
               <NumberField field="validationShare" label={t('training.settings.validationShare')} step="0.05" help={t('training.settings.validationHelp')} />
-              <div className="eval-field">
-                <label className="field-label" htmlFor={styleId}>
-                  {t('training.settings.promptStyle')}
-                </label>
-                <select id={styleId} className="input" value={config.promptStyle} onChange={(e) => trainingStore.getState().setConfig({ promptStyle: e.target.value as SftConfig['promptStyle'] })}>
-                  <option value="dianjin">{t('training.settings.styles.dianjin')}</option>
-                  <option value="chat">{t('training.settings.styles.chat')}</option>
-                </select>
-              </div>
+              <PromptStyleSelect label={t('training.settings.promptStyle')} value={config.promptStyle} onChange={(promptStyle) => trainingStore.getState().setConfig({ promptStyle })} />
             </div>
             <label className="eval-check">
               <input type="checkbox" checked={config.gpu} onChange={(e) => trainingStore.getState().setConfig({ gpu: e.target.checked })} />
@@ -234,6 +183,6 @@ export function SettingsSection({ onStarted }: { onStarted?: (jobId: string) => 
         onDismissError={() => trainingStore.getState().clearStartError()}
         onStart={() => void start()}
       />
-    </section>
+    </SettingsFrame>
   );
 }

@@ -1,9 +1,8 @@
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { grpoStore, useGrpo } from '../../../stores';
-import { formatBytes, formatDuration, formatInteger, formatRate } from '../../../lib/format';
-import { AdapterResult } from '../AdapterResult';
-import { JobDetailFrame, JobWarnings } from '../JobDetailFrame';
+import { formatInteger, formatRate } from '../../../lib/format';
+import { JobCostFigures, JobDetailFrame } from '../JobDetailFrame';
 import { formatLoss } from '../series';
 import { GrpoGroups } from './GrpoGroups';
 import { GrpoJobProgress, GrpoJobStatus } from './GrpoJobs';
@@ -17,76 +16,66 @@ export function GrpoJobDetail() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const detail = useGrpo((s) => s.detail);
-  if (!detail) return null;
-  const data = detail.data;
-  const last = data?.last ?? null;
   return (
     <JobDetailFrame
       testIdPrefix="grpo"
-      name={data ? data.name : null}
-      status={data?.status ?? detail.status}
-      error={detail.status === 'error' ? detail.error : null}
+      detail={detail}
       onClose={() => grpoStore.getState().closeJob()}
+      /*
+       * The output adapter is the whole adapter, also for a job that started from an SFT adapter: the trainer's
+       * session loads the starting adapter into the LoRA tensors it trains (native/training.cpp, initAdapter) and
+       * keeps only a frozen copy as the KL reference, so `save` writes the continued tensors, not a difference.
+       * The chat and the comparison load it alone on the base model.
+       */
+      resultHelp={t('grpo.detail.resultHelp')}
     >
-      {data && (
-        <>
-          <div className="train-row">
-            <GrpoJobStatus job={data} />
-            <GrpoJobProgress job={data} />
-          </div>
-          <dl className="eval-figures">
-            <div>
-              <dt>{t('grpo.detail.reward')}</dt>
-              <dd data-testid="grpo-detail-reward">{last ? t('grpo.detail.rewardValue', { mean: formatReward(last.rewardMean, locale), std: formatReward(last.rewardStd, locale) }) : '—'}</dd>
+      {(data) => {
+        const last = data.last;
+        return (
+          <>
+            <div className="train-row">
+              <GrpoJobStatus job={data} />
+              <GrpoJobProgress job={data} />
             </div>
-            <div>
-              <dt>{t('grpo.detail.parts')}</dt>
-              <dd>{last ? t('grpo.detail.partsValue', { format: formatReward(last.formatReward, locale), accuracy: formatReward(last.accuracyReward, locale) }) : '—'}</dd>
-            </div>
-            <div>
-              <dt>{t('grpo.detail.loss')}</dt>
-              <dd>{formatLoss(last?.loss, locale)}</dd>
-            </div>
-            <div>
-              <dt>{t('grpo.detail.speed')}</dt>
-              <dd>{last ? t('grpo.detail.speedValue', { rollout: formatRate(last.rolloutTokensPerSecond, locale), train: formatRate(last.trainTokensPerSecond, locale) }) : '—'}</dd>
-            </div>
-            <div>
-              <dt>{t('training.detail.elapsed')}</dt>
-              <dd>{formatDuration(data.elapsedSeconds * 1000, locale)}</dd>
-            </div>
-            <div>
-              <dt>{t('training.detail.peakMemory')}</dt>
-              <dd>{formatBytes(last?.peakMemoryBytes, locale)}</dd>
-            </div>
-            <div>
-              <dt>{t('grpo.detail.sampling')}</dt>
-              <dd>{t('grpo.detail.samplingValue', { group: data.config.group, prompts: data.config.promptsPerStep, temperature: data.config.temperature, topP: data.config.topP, beta: data.config.beta })}</dd>
-            </div>
-            <div>
-              <dt>{t('grpo.detail.items')}</dt>
-              <dd>{formatInteger(data.items, locale)}</dd>
-            </div>
-          </dl>
-          {data.initAdapter && (
-            <p className="muted eval-sub">
-              {t('grpo.detail.initAdapter')} <code className="eval-mono">{data.initAdapter}</code>
-            </p>
-          )}
-          <Suspense fallback={<p className="muted">{t('training.charts.loading')}</p>}>
-            <GrpoCharts series={data.series} />
-          </Suspense>
-          <GrpoGroups detail={data} />
-          <JobWarnings warnings={data.warnings} />
-          {/*
-           * The output adapter is the whole adapter, also for a job that started from an SFT adapter: the trainer's
-           * session loads the starting adapter into the LoRA tensors it trains (native/training.cpp, initAdapter) and
-           * keeps only a frozen copy as the KL reference, so `save` writes the continued tensors, not a difference.
-           * The chat and the comparison load it alone on the base model.
-           */}
-          {data.status === 'complete' && <AdapterResult job={data} testIdPrefix="grpo" help={t('grpo.detail.resultHelp')} />}
-        </>
-      )}
+            <dl className="eval-figures">
+              <div>
+                <dt>{t('grpo.detail.reward')}</dt>
+                <dd data-testid="grpo-detail-reward">{last ? t('grpo.detail.rewardValue', { mean: formatReward(last.rewardMean, locale), std: formatReward(last.rewardStd, locale) }) : '—'}</dd>
+              </div>
+              <div>
+                <dt>{t('grpo.detail.parts')}</dt>
+                <dd>{last ? t('grpo.detail.partsValue', { format: formatReward(last.formatReward, locale), accuracy: formatReward(last.accuracyReward, locale) }) : '—'}</dd>
+              </div>
+              <div>
+                <dt>{t('grpo.detail.loss')}</dt>
+                <dd>{formatLoss(last?.loss, locale)}</dd>
+              </div>
+              <div>
+                <dt>{t('grpo.detail.speed')}</dt>
+                <dd>{last ? t('grpo.detail.speedValue', { rollout: formatRate(last.rolloutTokensPerSecond, locale), train: formatRate(last.trainTokensPerSecond, locale) }) : '—'}</dd>
+              </div>
+              <JobCostFigures elapsedSeconds={data.elapsedSeconds} peakMemoryBytes={last?.peakMemoryBytes} />
+              <div>
+                <dt>{t('grpo.detail.sampling')}</dt>
+                <dd>{t('grpo.detail.samplingValue', { group: data.config.group, prompts: data.config.promptsPerStep, temperature: data.config.temperature, topP: data.config.topP, beta: data.config.beta })}</dd>
+              </div>
+              <div>
+                <dt>{t('grpo.detail.items')}</dt>
+                <dd>{formatInteger(data.items, locale)}</dd>
+              </div>
+            </dl>
+            {data.initAdapter && (
+              <p className="muted eval-sub">
+                {t('grpo.detail.initAdapter')} <code className="eval-mono">{data.initAdapter}</code>
+              </p>
+            )}
+            <Suspense fallback={<p className="muted">{t('training.charts.loading')}</p>}>
+              <GrpoCharts series={data.series} />
+            </Suspense>
+            <GrpoGroups detail={data} />
+          </>
+        );
+      }}
     </JobDetailFrame>
   );
 }

@@ -1,14 +1,14 @@
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { GrpoConfig, type GrpoEstimate, type PromptStyle } from '../../../contract';
-import { grpoStore, useGrpo, useModels } from '../../../stores';
+import { GrpoConfig, type GrpoEstimate } from '../../../contract';
+import { grpoStore, useGrpo } from '../../../stores';
 import { adaptersFor } from '../../../stores/grpo';
-import { baseName } from '../../../lib/format';
 import { ErrorMessage } from '../../common/ErrorMessage';
 import { Icon } from '../../common/Icon';
 import { trainSetAccept } from '../DataSection';
-import { EstimateBox, type EstimateFigures } from '../EstimateBox';
+import { EstimateBox, estimateFigures } from '../EstimateBox';
 import { NumberInput, schemaParser } from '../NumberInput';
+import { JobNameField, ModelSelect, PromptStyleSelect, SettingsFrame } from '../SettingsForm';
 import { RewardEditor } from './RewardEditor';
 import { StartRow } from '../StartRow';
 
@@ -99,25 +99,21 @@ function Estimate() {
   const { t } = useTranslation();
   const estimate = useGrpo((s) => s.estimate);
   const data: GrpoEstimate | null = estimate?.data ?? null;
-  const figures: EstimateFigures | null = data && {
-    totalBytes: data.memory.totalBytes,
-    availableBytes: data.availableBytes,
-    fits: data.fits,
-    parts: [
-      ...(['modelBytes', 'loraBytes', 'activationBytes', 'attentionBytes', 'otherBytes'] as const).map((key) => ({ key, label: t(`training.estimate.parts.${key}`), bytes: data.memory[key] })),
-      ...(data.memory.referenceBytes > 0 ? [{ key: 'referenceBytes', label: t('grpo.estimate.parts.referenceBytes'), bytes: data.memory.referenceBytes }] : []),
-      { key: 'rolloutModelBytes', label: t('grpo.estimate.parts.rolloutModelBytes'), bytes: data.memory.rolloutModelBytes },
-      { key: 'rolloutContextBytes', label: t('grpo.estimate.parts.rolloutContextBytes', { group: data.config.group, size: data.rolloutContextSize }), bytes: data.memory.rolloutContextBytes },
-    ],
-    seconds: data.seconds,
-    speeds: [
-      { key: 'rollout', label: t('grpo.estimate.rolloutSpeed'), tokensPerSecond: data.rolloutTokensPerSecond, source: data.rolloutSpeedSource },
-      { key: 'train', label: t('grpo.estimate.trainSpeed'), tokensPerSecond: data.trainTokensPerSecond, source: data.trainSpeedSource },
-    ],
-    trainableParams: data.trainableParams,
-    totalTokens: data.totalTokens,
-    advice: data.advice,
-  };
+  const figures =
+    data &&
+    estimateFigures(
+      t,
+      data,
+      [
+        { key: 'rollout', label: t('grpo.estimate.rolloutSpeed'), tokensPerSecond: data.rolloutTokensPerSecond, source: data.rolloutSpeedSource },
+        { key: 'train', label: t('grpo.estimate.trainSpeed'), tokensPerSecond: data.trainTokensPerSecond, source: data.trainSpeedSource },
+      ],
+      [
+        ...(data.memory.referenceBytes > 0 ? [{ key: 'referenceBytes', label: t('grpo.estimate.parts.referenceBytes'), bytes: data.memory.referenceBytes }] : []),
+        { key: 'rolloutModelBytes', label: t('grpo.estimate.parts.rolloutModelBytes'), bytes: data.memory.rolloutModelBytes },
+        { key: 'rolloutContextBytes', label: t('grpo.estimate.parts.rolloutContextBytes', { group: data.config.group, size: data.rolloutContextSize }), bytes: data.memory.rolloutContextBytes },
+      ],
+    );
   return (
     <>
       <EstimateBox testIdPrefix="grpo" status={estimate?.status ?? null} error={estimate?.error ?? null} figures={figures} timeUnknown={t('training.estimate.timeUnknown')} />
@@ -129,7 +125,6 @@ function Estimate() {
 /** GRPO's data, model (with an SFT adapter to start from), DianJin-R1's settings, the reward, and Start. */
 export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => void }) {
   const { t } = useTranslation();
-  const files = useModels((s) => s.files);
   const modelPath = useGrpo((s) => s.modelPath);
   const initAdapter = useGrpo((s) => s.initAdapter);
   const adapters = useGrpo((s) => s.adapters);
@@ -142,13 +137,8 @@ export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => voi
   // The last answer counts while the next loads (it is refetched on every change): no Start in between.
   const wontFit = useGrpo((s) => s.estimate?.data?.fits === false);
   const [resetKey, setResetKey] = useState(0);
-  const modelId = useId();
   const adapterId = useId();
-  const nameId = useId();
-  const styleId = useId();
 
-  const paths = files.map((f) => f.path);
-  const options = modelPath && !paths.includes(modelPath) ? [modelPath, ...paths] : paths;
   const usable = adaptersFor(adapters, modelPath);
   const blocked = !modelPath ? 'noModel' : !data ? 'noData' : invalid.length > 0 ? 'invalid' : wontFit ? 'wontFit' : null;
 
@@ -158,41 +148,20 @@ export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => voi
   };
 
   return (
-    <section className="eval-section" aria-labelledby="grpo-settings-title" data-testid="grpo-settings">
-      <div className="eval-section-header">
-        <h3 id="grpo-settings-title">{t('grpo.settings.title')}</h3>
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => {
-            grpoStore.getState().resetConfig();
-            setResetKey((k) => k + 1);
-          }}
-        >
-          {t('grpo.settings.reset')}
-        </button>
-      </div>
+    <SettingsFrame
+      testIdPrefix="grpo"
+      title={t('grpo.settings.title')}
+      resetLabel={t('grpo.settings.reset')}
+      onReset={() => {
+        grpoStore.getState().resetConfig();
+        setResetKey((k) => k + 1);
+      }}
+    >
       <p className="muted">{t('grpo.intro')}</p>
       <DataFile />
       <div className="eval-form" key={resetKey}>
         <div className="eval-form-grid">
-          <div className="eval-field eval-field-wide">
-            <label className="field-label" htmlFor={modelId}>
-              {t('grpo.settings.model')}
-            </label>
-            <select id={modelId} className="input" value={modelPath} data-testid="grpo-model" onChange={(e) => grpoStore.getState().setModel(e.target.value)}>
-              {options.length === 0 && <option value="">{t('grpo.settings.noModels')}</option>}
-              {options.map((path) => {
-                const file = files.find((f) => f.path === path);
-                const label = file ? [file.fileName, file.quantization].filter(Boolean).join(' · ') : baseName(path);
-                return (
-                  <option key={path} value={path} title={path}>
-                    {label}
-                  </option>
-                );
-              })}
-            </select>
-          </div>
+          <ModelSelect label={t('grpo.settings.model')} noModels={t('grpo.settings.noModels')} testId="grpo-model" value={modelPath} onChange={(path) => grpoStore.getState().setModel(path)} />
           <div className="eval-field eval-field-wide">
             <label className="field-label" htmlFor={adapterId}>
               {t('grpo.settings.initAdapter')}
@@ -207,12 +176,7 @@ export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => voi
             </select>
             <p className="field-help">{usable.length > 0 ? t('grpo.settings.initAdapterHelp') : t('grpo.settings.noAdapters')}</p>
           </div>
-          <div className="eval-field eval-field-wide">
-            <label className="field-label" htmlFor={nameId}>
-              {t('grpo.settings.name')}
-            </label>
-            <input id={nameId} className="input" value={name} placeholder={t('grpo.settings.namePlaceholder')} data-testid="grpo-name" onChange={(e) => grpoStore.getState().setName(e.target.value)} />
-          </div>
+          <JobNameField label={t('grpo.settings.name')} placeholder={t('grpo.settings.namePlaceholder')} testId="grpo-name" value={name} onChange={(value) => grpoStore.getState().setName(value)} />
         </div>
 
         <fieldset className="eval-fieldset">
@@ -224,15 +188,7 @@ export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => voi
             <Field field="temperature" />
             <Field field="topP" />
             <Field field="maxTokens" />
-            <div className="eval-field">
-              <label className="field-label" htmlFor={styleId}>
-                {t('grpo.settings.promptStyle')}
-              </label>
-              <select id={styleId} className="input" value={promptStyle} data-testid="grpo-prompt-style" onChange={(e) => grpoStore.getState().setConfig({ promptStyle: e.target.value as PromptStyle })}>
-                <option value="dianjin">{t('training.settings.styles.dianjin')}</option>
-                <option value="chat">{t('training.settings.styles.chat')}</option>
-              </select>
-            </div>
+            <PromptStyleSelect label={t('grpo.settings.promptStyle')} testId="grpo-prompt-style" value={promptStyle} onChange={(style) => grpoStore.getState().setConfig({ promptStyle: style })} />
           </div>
         </fieldset>
 
@@ -264,6 +220,6 @@ export function GrpoSettings({ onStarted }: { onStarted?: (jobId: string) => voi
         onDismissError={() => grpoStore.getState().clearStartError()}
         onStart={() => void start()}
       />
-    </section>
+    </SettingsFrame>
   );
 }
