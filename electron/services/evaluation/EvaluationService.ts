@@ -25,6 +25,7 @@ import type { SamplingSettings } from '../../shared/records';
 import type { ChatEngine } from '../engines/ChatEngine';
 import type { EventHub } from '../events/EventHub';
 import { JobQueue, type ActiveJob } from '../jobs/JobQueue';
+import { fileSlug } from '../paths/fileSlug';
 import { splitReasoning } from '../reasoning';
 import type { EvaluationRepository, StoredRun } from './EvaluationRepository';
 import { extractAnswer, judgeTurns, parseJudgeVerdict, scoreOutput, summarizeResults } from './scoring';
@@ -84,10 +85,8 @@ export class EvaluationService {
     this.runs = new JobQueue<RunState>({
       prepare: () => ({ startedAt: this.now(), finishedThisSession: 0 }),
       execute: (run) => this.execute(run),
-      fail: (runId, error) => {
-        const appError = AppError.is(error) ? error : new AppError('INTERNAL', error instanceof Error ? error.message : String(error));
-        this.repo.setRunStatus(runId, 'failed', { code: appError.code, message: appError.message });
-      },
+      failCode: 'INTERNAL',
+      fail: (runId, error) => this.repo.setRunStatus(runId, 'failed', { code: error.code, message: error.message }),
       stopped: (runId) => this.emitProgress(runId, null),
     });
     // Runs a stopped process left behind keep their finished items and wait for `resume`.
@@ -220,7 +219,7 @@ export class EvaluationService {
   export(runId: string, format: EvalExportFormat): EvalExport {
     const summary = this.summary(runId);
     const results = this.repo.results(runId);
-    const base = `eval-${slug(summary.label)}-${new Date(summary.createdAt).toISOString().slice(0, 10)}`;
+    const base = `eval-${fileSlug(summary.label, 'run')}-${new Date(summary.createdAt).toISOString().slice(0, 10)}`;
     if (format === 'json') {
       return { fileName: `${base}.json`, mimeType: 'application/json', content: JSON.stringify({ format: 'dianjin-eval-run/1', run: summary, items: results }, null, 2) };
     }
@@ -431,16 +430,6 @@ export function seededPermutation(n: number, seed: number): number[] {
     [indices[i], indices[j]] = [indices[j]!, indices[i]!];
   }
   return indices;
-}
-
-function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9\u4e00-\u9fff]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'run'
-  );
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

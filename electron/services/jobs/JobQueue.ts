@@ -2,6 +2,7 @@
  * Long jobs one at a time: a FIFO queue of ids, the one running with its AbortController, and promises that wait
  * for a job to stop. What a job is (its rows, its statuses, how it runs) stays with the service that owns it.
  */
+import { AppError, type ErrorCode } from '../../shared/errors';
 
 /** The job that is running now. */
 export interface ActiveJob<S> {
@@ -19,8 +20,10 @@ export interface JobQueueOptions<S> {
   prepare: (id: string) => S;
   /** Runs the job; a rejection goes to `fail`. */
   execute: (job: ActiveJob<S>) => Promise<void>;
-  /** Records an execution that threw. */
-  fail: (id: string, error: unknown) => void;
+  /** Records an execution that threw (anything thrown that is not an AppError comes as one with `failCode`). */
+  fail: (id: string, error: AppError) => void;
+  /** The code of a failure that was not an AppError. */
+  failCode: ErrorCode;
   /** After a job has stopped and before its waiters wake and the next one starts. */
   stopped?: (id: string) => void;
 }
@@ -107,7 +110,7 @@ export class JobQueue<S> {
     this.current = job;
     job.done = this.options
       .execute(job)
-      .catch((error: unknown) => this.options.fail(id, error))
+      .catch((error: unknown) => this.options.fail(id, AppError.is(error) ? error : new AppError(this.options.failCode, error instanceof Error ? error.message : String(error))))
       .finally(() => {
         this.current = null;
         this.options.stopped?.(id);

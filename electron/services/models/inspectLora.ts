@@ -5,10 +5,11 @@
  * of the model (A: [n_in, rank], B: [rank, n_out] in ggml order). A wrong file gets a specific error instead of
  * llama.cpp's "Failed to initialize LoRA adapter".
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readGgufFileInfo, type GgufFileInfo } from 'node-llama-cpp';
 import { AppError } from '../../shared/errors';
+import { readMagic } from './readMagic';
 
 export interface InspectedLora {
   path: string;
@@ -21,17 +22,6 @@ export interface InspectedLora {
   rank: number | null;
   /** Adapted model tensors, e.g. "blk.0.attn_q.weight". */
   tensors: string[];
-}
-
-async function readMagic(filePath: string): Promise<string> {
-  const handle = await open(filePath, 'r');
-  try {
-    const buffer = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(buffer, 0, 4, 0);
-    return buffer.subarray(0, bytesRead).toString('latin1');
-  } finally {
-    await handle.close();
-  }
 }
 
 const dims = (dimensions: readonly (number | bigint)[]): number[] => dimensions.map(Number);

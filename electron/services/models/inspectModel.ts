@@ -5,12 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { GgufFileType, GgufInsights, readGgufFileInfo, type GgufFileInfo } from 'node-llama-cpp';
 import { AppError } from '../../shared/errors';
 import type { ModelFileInfo } from '../../shared/api';
+import { readMagic } from './readMagic';
 
 export interface InspectOptions {
   /** Context size used for the memory estimate. */
@@ -21,17 +22,6 @@ export interface InspectOptions {
 
 export interface InspectedModel extends ModelFileInfo {
   modelBytes: number;
-}
-
-async function readMagic(filePath: string): Promise<string> {
-  const handle = await open(filePath, 'r');
-  try {
-    const buffer = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(buffer, 0, 4, 0);
-    return buffer.subarray(0, bytesRead).toString('latin1');
-  } finally {
-    await handle.close();
-  }
 }
 
 function quantizationName(fileType: unknown): string | null {

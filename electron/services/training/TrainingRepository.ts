@@ -3,11 +3,10 @@
  * series (a row per optimizer step, written as the step finishes), validation losses, checkpoints and samples.
  */
 import type { Database } from 'better-sqlite3';
-import { AppError } from '../../shared/errors';
 import type { SftConfig, TrainCheckpoint, TrainJobStatus, TrainLossPoint, TrainSample, TrainValidationPoint } from '../../shared/training';
-import { pauseAbandonedJobs, updateJobRow } from './jobRows';
+import { deleteJobRow, jobStateOf, listJobRows, pauseAbandonedJobs, readJobRow, updateJobRow, type JobStateRow } from './jobRows';
 
-interface JobRow {
+interface JobRow extends JobStateRow {
   id: string;
   name: string;
   kind: string;
@@ -21,16 +20,7 @@ interface JobRow {
   validation_items: number;
   tokens: number;
   warnings_json: string;
-  step: number;
-  total_steps: number | null;
-  checkpoint_step: number | null;
   backend: string | null;
-  elapsed_seconds: number;
-  owner_pid: number | null;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: number;
-  updated_at: number;
 }
 
 export interface StoredJob {
@@ -75,15 +65,8 @@ function toJob(row: JobRow): StoredJob {
     validationItems: row.validation_items,
     tokens: row.tokens,
     warnings: JSON.parse(row.warnings_json) as string[],
-    step: row.step,
-    totalSteps: row.total_steps,
-    checkpointStep: row.checkpoint_step,
     backend: row.backend,
-    elapsedSeconds: row.elapsed_seconds,
-    ownerPid: row.owner_pid,
-    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    ...jobStateOf(row),
   };
 }
 
@@ -105,13 +88,11 @@ export class TrainingRepository {
   }
 
   get(id: string): StoredJob {
-    const row = this.db.prepare('SELECT * FROM train_jobs WHERE id = ?').get(id) as JobRow | undefined;
-    if (!row) throw new AppError('TRAIN_JOB_NOT_FOUND', `No training job ${id}. See the list of jobs (\`dianjin train list\`).`, { jobId: id });
-    return toJob(row);
+    return toJob(readJobRow<JobRow>(this.db, 'train_jobs', id, 'training job'));
   }
 
   list(): StoredJob[] {
-    return (this.db.prepare('SELECT * FROM train_jobs ORDER BY created_at DESC').all() as JobRow[]).map(toJob);
+    return listJobRows<JobRow>(this.db, 'train_jobs').map(toJob);
   }
 
   update(id: string, patch: Partial<Pick<StoredJob, 'status' | 'step' | 'totalSteps' | 'checkpointStep' | 'backend' | 'elapsedSeconds' | 'ownerPid' | 'error'>>): void {
@@ -119,7 +100,7 @@ export class TrainingRepository {
   }
 
   remove(id: string): boolean {
-    return this.db.prepare('DELETE FROM train_jobs WHERE id = ?').run(id).changes > 0;
+    return deleteJobRow(this.db, 'train_jobs', id);
   }
 
   /** Jobs left running or queued by a process that is gone wait for `resume`. */

@@ -6,12 +6,10 @@
  * from the last checkpoint, which is also how a crash or a killed app is recovered: at most the steps since the last
  * checkpoint are lost. A finished adapter is registered in the model library.
  */
-import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { AppEvent } from '../../shared/api';
-import { AppError, isErrorCode } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import {
   defaultSftConfig,
   type SftConfig,
@@ -30,13 +28,14 @@ import {
 } from '../../shared/training';
 import type { EventHub } from '../events/EventHub';
 import type { SpawnInferenceProcess } from '../inference/process';
-import { JobQueue, type ActiveJob } from '../jobs/JobQueue';
+import type { ActiveJob } from '../jobs/JobQueue';
 import { inspectModelFile } from '../models/inspectModel';
 import { formatSftResponse, readSftSource, sftTurns, type NumberedSftItem, type SftSourceDeps } from './data';
 import { estimateTraining, readModelShape, wontFitError } from './estimate';
 import { runPrep, type PrepResult } from './prep/runPrep';
 import type { TrainingRepository, StoredJob } from './TrainingRepository';
 import { startTrainer, trainerUnavailable, type TrainerJob, type TrainerMessage, type TrainerRun } from './trainerProcess';
+import { etaSeconds, jobThreads, newJobNames, summaryError, TrainingJobs, type RunRequest } from './TrainingJobs';
 
 /** In a job's folder: the prompts each checkpoint's adapter answers (`{turns, question, reference}[]`). */
 export const SAMPLE_PROMPTS_FILE = 'sample-prompts.json';
@@ -64,10 +63,8 @@ export interface TrainingServiceOptions {
 }
 
 /** What a running job keeps beside its id (the trainer is stopped through its process, not the queue's signal). */
-interface RunState {
+interface RunState extends RunRequest {
   run: TrainerRun | null;
-  /** What the user asked for: the trainer's exit is read in that light. */
-  requested: 'pause' | 'cancel' | null;
   recentStepSeconds: number[];
   elapsedBase: number;
 }
@@ -82,20 +79,22 @@ interface PreparedData {
 
 export class TrainingService {
   private readonly repo: TrainingRepository;
-  private readonly jobs: JobQueue<RunState>;
+  private readonly jobs: TrainingJobs<RunState>;
   private readonly now: () => number;
 
   constructor(private readonly options: TrainingServiceOptions) {
     this.repo = options.repository;
     this.now = options.now ?? Date.now;
-    this.jobs = new JobQueue<RunState>({
+    this.jobs = new TrainingJobs<RunState>({
+      noun: 'training job',
+      repository: this.repo,
+      trainerPath: options.trainerPath,
       prepare: (jobId) => ({ run: null, requested: null, recentStepSeconds: [], elapsedBase: this.repo.get(jobId).elapsedSeconds }),
       execute: (job) => this.execute(job),
-      fail: (jobId, error) => {
-        const e = error instanceof AppError ? error : new AppError('TRAIN_FAILED', error instanceof Error ? error.message : String(error));
-        this.repo.update(jobId, { status: 'failed', ownerPid: null, error: { code: e.code, message: e.message } });
-      },
-      stopped: (jobId) => this.emitProgress(jobId, {}),
+      // The trainer (its exit read in the light of `requested`): pause asks it to checkpoint and exit; cancel ends it at once.
+      stop: (active, what) => (what === 'pause' ? active.state.run?.stop() : active.state.run?.kill()),
+      progress: (jobId) => this.emitProgress(jobId, {}),
+      changed: () => options.events.emit({ type: 'train.changed' }),
     });
     this.repo.pauseAbandoned();
   }
@@ -107,7 +106,7 @@ export class TrainingService {
   }
 
   private threads(config: SftConfig): number {
-    return config.threads > 0 ? config.threads : (this.options.defaultThreads ?? Math.max(1, os.availableParallelism() - 1));
+    return jobThreads(config.threads, this.options.defaultThreads);
   }
 
   // ── Data ───────────────────────────────────────────────────────────────────────────────────────────────────
@@ -197,11 +196,8 @@ export class TrainingService {
     const model = await inspectModelFile(input.modelPath, { contextSize: Math.min(config.contextLength, 4096) });
     const data = await this.readData(input.data, config.promptStyle);
 
-    const id = randomUUID();
-    const modelName = model.name ?? path.basename(model.path, '.gguf');
-    const name = input.name ?? `${modelName} SFT ${new Date(this.now()).toISOString().slice(0, 16).replace('T', ' ')}`;
+    const { id, modelName, name, outPath } = newJobNames(input, model, { kind: 'SFT', dataDir: this.options.dataDir, now: this.now() });
     const jobDir = path.join(this.options.dataDir, 'training', id);
-    const outPath = path.resolve(input.out ?? path.join(this.options.dataDir, 'adapters', `${slug(name)}-${id.slice(0, 8)}.gguf`));
     await mkdir(path.join(jobDir, 'checkpoints'), { recursive: true });
     await mkdir(path.dirname(outPath), { recursive: true });
     try {
@@ -242,7 +238,7 @@ export class TrainingService {
         warnings: [...preview.errors, ...preview.warnings],
       });
       this.options.events.emit({ type: 'train.changed' });
-      this.enqueue(job.id);
+      this.jobs.enqueue(job.id);
       return this.summary(job.id);
     } catch (error) {
       await rm(jobDir, { recursive: true, force: true });
@@ -252,50 +248,24 @@ export class TrainingService {
 
   /** Continues a paused or failed job from its last checkpoint. */
   resume(jobId: string): TrainJobSummary {
-    const job = this.repo.get(jobId);
-    if (job.status === 'running' || job.status === 'queued') throw new AppError('TRAIN_JOB_ACTIVE', 'This training job is already running or waiting its turn.', { jobId });
-    if (job.status === 'complete') throw new AppError('INVALID_INPUT', 'This training job is complete; start a new one to train further.', { jobId });
-    if (job.status === 'cancelled') throw new AppError('INVALID_INPUT', 'This training job was cancelled; start a new one.', { jobId });
-    if (!this.options.trainerPath()) throw trainerUnavailable();
-    this.repo.update(jobId, { status: 'queued', error: null });
-    this.enqueue(jobId);
+    this.jobs.resume(jobId);
     return this.summary(jobId);
   }
 
   /** Stops a job after its current step: the trainer writes a checkpoint, and `resume` continues from it. */
   async pause(jobId: string): Promise<TrainJobSummary> {
-    return this.halt(jobId, 'pause');
+    await this.jobs.halt(jobId, 'pause');
+    return this.summary(jobId);
   }
 
   /** Stops a job for good (at once, no checkpoint); its files stay until it is removed. */
   async cancel(jobId: string): Promise<TrainJobSummary> {
-    return this.halt(jobId, 'cancel');
-  }
-
-  private async halt(jobId: string, what: 'pause' | 'cancel'): Promise<TrainJobSummary> {
-    const job = this.repo.get(jobId);
-    const status = what === 'pause' ? 'paused' : 'cancelled';
-    const active = this.jobs.active;
-    if (active?.id === jobId) {
-      active.state.requested = what;
-      if (what === 'pause') active.state.run?.stop();
-      else active.state.run?.kill();
-      await active.done;
-    } else if (!this.jobs.remove(jobId, () => this.repo.update(jobId, { status, ownerPid: null }))) {
-      // Neither queued nor running here: a row a stopped process left behind.
-      if (job.status === 'running' || job.status === 'queued' || (what === 'cancel' && job.status === 'paused') || (what === 'cancel' && job.status === 'failed')) this.repo.update(jobId, { status, ownerPid: null });
-    }
-    this.emitProgress(jobId, {});
+    await this.jobs.halt(jobId, 'cancel');
     return this.summary(jobId);
   }
 
   async remove(jobId: string): Promise<boolean> {
-    const job = this.repo.get(jobId);
-    if (this.jobs.has(jobId)) await this.cancel(jobId);
-    const removed = this.repo.remove(jobId);
-    await rm(job.jobDir, { recursive: true, force: true });
-    this.options.events.emit({ type: 'train.changed' });
-    return removed;
+    return this.jobs.remove(jobId, this.repo.get(jobId).jobDir);
   }
 
   list(): TrainJobSummary[] {
@@ -334,25 +304,16 @@ export class TrainingService {
 
   /** Pauses everything (the app is closing): the running job checkpoints and stops; queued ones wait for resume. */
   async stopAll(): Promise<void> {
-    await this.jobs.stopAll(
-      (jobId) => this.repo.update(jobId, { status: 'paused', ownerPid: null }),
-      async (active) => {
-        active.state.requested = 'pause';
-        active.state.run?.stop();
-        // A step of a large model can take minutes: wait a while for the checkpoint, then end it (resume repeats the steps since the last one).
-        const timer = setTimeout(() => active.state.run?.kill(), 30_000);
-        await active.done;
-        clearTimeout(timer);
-      },
-    );
+    await this.jobs.stopAll(async (active) => {
+      active.state.run?.stop();
+      // A step of a large model can take minutes: wait a while for the checkpoint, then end it (resume repeats the steps since the last one).
+      const timer = setTimeout(() => active.state.run?.kill(), 30_000);
+      await active.done;
+      clearTimeout(timer);
+    });
   }
 
   // ── Running ────────────────────────────────────────────────────────────────────────────────────────────────
-  private enqueue(jobId: string): void {
-    this.repo.update(jobId, { ownerPid: process.pid });
-    this.emitProgress(jobId, {});
-    this.jobs.enqueue(jobId);
-  }
 
   private async execute(active: ActiveJob<RunState>): Promise<void> {
     const { state } = active;
@@ -473,7 +434,7 @@ export class TrainingService {
     await writeFile(jobFile, JSON.stringify(trainerJob, null, 2));
     this.repo.update(job.id, { status: 'running', error: null, ownerPid: process.pid });
     this.emitProgress(job.id, {});
-    if (state.requested) return this.finishRequested(active);
+    if (state.requested) return this.jobs.finishRequested(active);
 
     const run = startTrainer(binary, jobFile, onMessage);
     state.run = run;
@@ -501,10 +462,6 @@ export class TrainingService {
     throw new AppError('TRAIN_FAILED', `${reason}${resumable !== null ? ` Resume continues from step ${resumable}.` : ''}`, { exitCode: exit.code, signal: exit.signal });
   }
 
-  private finishRequested(active: ActiveJob<RunState>): void {
-    this.repo.update(active.id, { status: active.state.requested === 'cancel' ? 'cancelled' : 'paused', ownerPid: null });
-  }
-
   private emitProgress(jobId: string, extra: { point?: TrainLossPoint; validation?: { step: number; loss: number }; sample?: TrainSample }): void {
     let job: TrainJobSummary;
     try {
@@ -519,9 +476,6 @@ export class TrainingService {
     const points = this.repo.points(job.id);
     const validation = this.repo.validation(job.id);
     const last = points.at(-1);
-    const recent = this.jobs.activeState(job.id)?.recentStepSeconds ?? [];
-    const etaSeconds =
-      job.status === 'running' && job.totalSteps !== null && recent.length > 0 ? ((job.totalSteps - job.step) * recent.reduce((a, b) => a + b, 0)) / recent.length : null;
     const peak = points.reduce((max, p) => Math.max(max, p.peakMemoryBytes), 0);
     return {
       id: job.id,
@@ -542,11 +496,11 @@ export class TrainingService {
       lastValidationLoss: validation.at(-1)?.loss ?? null,
       tokensPerSecond: last?.tokensPerSecond ?? null,
       peakMemoryBytes: peak > 0 ? peak : null,
-      etaSeconds,
+      etaSeconds: etaSeconds(job, this.jobs.activeState(job.id)?.recentStepSeconds ?? []),
       elapsedSeconds: job.elapsedSeconds,
       checkpointStep: job.checkpointStep,
       backend: job.backend,
-      error: job.error ? { code: isErrorCode(job.error.code) ? job.error.code : 'TRAIN_FAILED', message: job.error.message } : null,
+      error: summaryError(job.error),
       createdAt: job.createdAt,
       updatedAt: job.updatedAt,
     };
@@ -575,14 +529,4 @@ export function holdOut(count: number, share: number, seed: number): number[] {
     [indexes[i], indexes[j]] = [indexes[j]!, indexes[i]!];
   }
   return indexes.slice(0, n).sort((a, b) => a - b);
-}
-
-function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9\u4e00-\u9fff]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'adapter'
-  );
 }

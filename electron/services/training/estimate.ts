@@ -154,24 +154,26 @@ export function estimateTraining(modelPath: string, shape: ModelShape, config: S
   if (config.gradAccumulation > 1 && !fits) advice.push('Gradient accumulation does not add memory; it is not what to lower.');
 
   const time = seconds === null ? '' : `, about ${formatDuration(seconds)} at ~${tokensPerSecond.toFixed(tokensPerSecond < 10 ? 1 : 0)} tokens/s (${measured !== null ? 'measured' : 'assumed'})`;
-  const summary = fits
-    ? `Needs about ${gib(memory.totalBytes)} of ${gib(availableBytes)}${time}.`
-    : `Needs about ${gib(memory.totalBytes)} but this machine has ${gib(availableBytes)}. ${advice[0]}`;
   return {
-    modelPath,
-    config,
-    trainableParams: loraParameterCount(shape, config.rank, config.targets),
-    memory,
-    availableBytes,
-    fits,
+    ...estimateBase(modelPath, shape, config, memory, availableBytes, fits),
     tokensPerEpoch: options.tokensPerEpoch,
     totalTokens: totalTokens === null ? null : Math.round(totalTokens),
     tokensPerSecond,
     speedSource: measured !== null ? 'measured' : 'assumed',
     seconds,
     advice,
-    summary,
+    summary: fitSummary(memory.totalBytes, availableBytes, fits, `${time}.`, advice),
   };
+}
+
+/** What an SFT and a GRPO estimate both start with: the model, the settings, the adapter's size and whether the memory fits. */
+export function estimateBase<C extends Pick<SftConfig, 'rank' | 'targets'>, M>(modelPath: string, shape: ModelShape, config: C, memory: M, availableBytes: number, fits: boolean) {
+  return { modelPath, config, trainableParams: loraParameterCount(shape, config.rank, config.targets), memory, availableBytes, fits };
+}
+
+/** An estimate's one line: the memory it needs and `fitting` after it when it fits, else the first advice. */
+export function fitSummary(totalBytes: number, availableBytes: number, fits: boolean, fitting: string, advice: readonly string[]): string {
+  return fits ? `Needs about ${gib(totalBytes)} of ${gib(availableBytes)}${fitting}` : `Needs about ${gib(totalBytes)} but this machine has ${gib(availableBytes)}. ${advice[0]}`;
 }
 
 /** The refusal a job that will not fit gets (an SFT or a GRPO estimate). */

@@ -6,11 +6,12 @@
  */
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { CatalogEntry, DownloadJob, DownloadProgress, DownloadResult, MirrorChoice } from '../../../shared/models';
 import { findCatalogEntry, loadCatalog } from '../catalog';
+import { readMagic } from '../readMagic';
 import { DownloadJobStore } from './jobStore';
 import { rewriteForMirror } from './mirror';
 
@@ -307,17 +308,6 @@ async function exists(p: string): Promise<boolean> {
 async function diskFreeBytes(dir: string): Promise<number> {
   const s = await statfs(dir);
   return s.bavail * s.bsize;
-}
-
-async function readMagic(filePath: string): Promise<string> {
-  const handle = await open(filePath, 'r');
-  try {
-    const buffer = Buffer.alloc(4);
-    const { bytesRead } = await handle.read(buffer, 0, 4, 0);
-    return buffer.subarray(0, bytesRead).toString('latin1');
-  } finally {
-    await handle.close();
-  }
 }
 
 async function hashPrefix(filePath: string, bytes: number, hash: Hash, signal: AbortSignal): Promise<void> {

@@ -4,11 +4,10 @@
  * tokens is ~60 KB of text; older steps keep their numbers).
  */
 import type { Database } from 'better-sqlite3';
-import { AppError } from '../../../shared/errors';
 import type { GrpoConfig, GrpoGroup, GrpoJobStatus, GrpoStepPoint, GrpoStepRecord } from '../../../shared/grpo';
-import { pauseAbandonedJobs, updateJobRow } from '../jobRows';
+import { deleteJobRow, jobStateOf, listJobRows, pauseAbandonedJobs, readJobRow, updateJobRow, type JobStateRow } from '../jobRows';
 
-interface JobRow {
+interface JobRow extends JobStateRow {
   id: string;
   name: string;
   status: string;
@@ -22,15 +21,7 @@ interface JobRow {
   items: number;
   threads: number;
   warnings_json: string;
-  step: number;
   total_steps: number;
-  checkpoint_step: number | null;
-  elapsed_seconds: number;
-  owner_pid: number | null;
-  error_code: string | null;
-  error_message: string | null;
-  created_at: number;
-  updated_at: number;
 }
 
 interface StepRow {
@@ -89,14 +80,7 @@ function toJob(row: JobRow): StoredGrpoJob {
     items: row.items,
     threads: row.threads,
     warnings: JSON.parse(row.warnings_json) as string[],
-    step: row.step,
-    totalSteps: row.total_steps,
-    checkpointStep: row.checkpoint_step,
-    elapsedSeconds: row.elapsed_seconds,
-    ownerPid: row.owner_pid,
-    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    ...jobStateOf(row),
   };
 }
 
@@ -139,13 +123,11 @@ export class GrpoRepository {
   }
 
   get(id: string): StoredGrpoJob {
-    const row = this.db.prepare('SELECT * FROM grpo_jobs WHERE id = ?').get(id) as JobRow | undefined;
-    if (!row) throw new AppError('TRAIN_JOB_NOT_FOUND', `No GRPO job ${id}. See the list of jobs (\`dianjin train list\`).`, { jobId: id });
-    return toJob(row);
+    return toJob(readJobRow<JobRow>(this.db, 'grpo_jobs', id, 'GRPO job'));
   }
 
   list(): StoredGrpoJob[] {
-    return (this.db.prepare('SELECT * FROM grpo_jobs ORDER BY created_at DESC').all() as JobRow[]).map(toJob);
+    return listJobRows<JobRow>(this.db, 'grpo_jobs').map(toJob);
   }
 
   update(id: string, patch: Partial<Pick<StoredGrpoJob, 'status' | 'step' | 'checkpointStep' | 'elapsedSeconds' | 'ownerPid' | 'error'>>): void {
@@ -153,7 +135,7 @@ export class GrpoRepository {
   }
 
   remove(id: string): boolean {
-    return this.db.prepare('DELETE FROM grpo_jobs WHERE id = ?').run(id).changes > 0;
+    return deleteJobRow(this.db, 'grpo_jobs', id);
   }
 
   /** Jobs left running or queued by a process that is gone wait for `resume`. */

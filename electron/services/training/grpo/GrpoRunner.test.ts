@@ -76,17 +76,11 @@ describe.skipIf(!trainer)(trainer ? 'GRPO on a tiny model' : 'GRPO on a tiny mod
     });
     const config = GrpoConfig.parse({ group: 8, promptsPerStep: 2, steps: 12, temperature, topP: 1, maxTokens: 4, lr: 1e-3, rank: 8, alpha: 16, contextLength: 96, checkpointEvery: 4, beta: 0.001, promptStyle: 'chat' });
     const records: GrpoStepRecord[] = [];
+    // The same job twice: paused at step 6, then resumed from its checkpoint.
+    const job = { trainer: trainer!, model, items, config, workDir: path.join(dir, 'job'), out: path.join(dir, 'grpo.gguf'), threads: 1, generateGroup, reward };
     const pause = new AbortController();
     const first = await runGrpo({
-      trainer: trainer!,
-      model,
-      items,
-      config,
-      workDir: path.join(dir, 'job'),
-      out: path.join(dir, 'grpo.gguf'),
-      threads: 1,
-      generateGroup,
-      reward,
+      ...job,
       resume: false,
       signal: pause.signal,
       onStep: (record) => {
@@ -96,15 +90,7 @@ describe.skipIf(!trainer)(trainer ? 'GRPO on a tiny model' : 'GRPO on a tiny mod
     });
     expect(first).toEqual({ status: 'paused', steps: 6, out: null });
     const second = await runGrpo({
-      trainer: trainer!,
-      model,
-      items,
-      config,
-      workDir: path.join(dir, 'job'),
-      out: path.join(dir, 'grpo.gguf'),
-      threads: 1,
-      generateGroup,
-      reward,
+      ...job,
       resume: true,
       signal: new AbortController().signal,
       onStep: (record) => records.push(record),

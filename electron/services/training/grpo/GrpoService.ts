@@ -6,21 +6,19 @@
  * returns; resume continues from the last checkpoint, which is also how a crash or a killed app is recovered (at most
  * the steps since the last checkpoint are repeated). A finished adapter is registered in the model library.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppEvent } from '../../../shared/api';
-import { AppError, isErrorCode } from '../../../shared/errors';
 import { GrpoConfig, type GrpoEstimate, type GrpoEstimateInput, type GrpoJobDetail, type GrpoJobSummary, type GrpoStartInput, type GrpoStepRecord } from '../../../shared/grpo';
 import type { TrainedAdapter } from '../../../shared/training';
 import type { EventHub } from '../../events/EventHub';
-import { JobQueue, type ActiveJob } from '../../jobs/JobQueue';
+import type { ActiveJob } from '../../jobs/JobQueue';
 import { inspectLoraAdapter } from '../../models/inspectLora';
 import { inspectModelFile } from '../../models/inspectModel';
 import { estimateTokens } from '../../documents/sourcePrompt';
 import { readModelShape, wontFitError } from '../estimate';
 import { trainerUnavailable } from '../trainerProcess';
+import { etaSeconds, jobThreads, newJobNames, summaryError, TrainingJobs, type RunRequest } from '../TrainingJobs';
 import { readGrpoFile } from './grpoData';
 import { estimateGrpo, readRolloutMemory } from './grpoEstimate';
 import type { StoredGrpoJob, GrpoRepository } from './GrpoRepository';
@@ -57,36 +55,34 @@ const TEMPLATE_TOKENS_PER_TURN = 8;
 const TEMPLATE_TOKENS = 32;
 
 /** What a running job keeps beside its id and controller. */
-interface RunState {
-  /** What the user asked for: how a `paused` return of the runner is recorded. */
-  requested: 'pause' | 'cancel' | null;
+interface RunState extends RunRequest {
   recentStepSeconds: number[];
 }
 
 export class GrpoService {
   private readonly repo: GrpoRepository;
-  private readonly jobs: JobQueue<RunState>;
+  private readonly jobs: TrainingJobs<RunState>;
   private readonly now: () => number;
 
   constructor(private readonly options: GrpoServiceOptions) {
     this.repo = options.repository;
     this.now = options.now ?? Date.now;
-    this.jobs = new JobQueue<RunState>({
+    this.jobs = new TrainingJobs<RunState>({
+      noun: 'GRPO job',
+      repository: this.repo,
+      trainerPath: options.trainerPath,
       prepare: () => ({ requested: null, recentStepSeconds: [] }),
       execute: (job) => this.execute(job),
-      fail: (jobId, error) => {
-        const e = error instanceof AppError ? error : new AppError('TRAIN_FAILED', error instanceof Error ? error.message : String(error));
+      // The runner writes a checkpoint and returns when its signal is aborted.
+      stop: (active) => active.controller.abort(),
+      failureMessage: (jobId, error) => {
         const checkpoint = this.repo.get(jobId).checkpointStep;
-        const message = `${e.message.replace(/ It is being restarted\.$/, '')}${checkpoint !== null ? ` Resume continues from step ${checkpoint}.` : ''}`;
-        this.repo.update(jobId, { status: 'failed', ownerPid: null, error: { code: e.code, message } });
+        return `${error.message.replace(/ It is being restarted\.$/, '')}${checkpoint !== null ? ` Resume continues from step ${checkpoint}.` : ''}`;
       },
-      stopped: (jobId) => this.emitProgress(jobId, null),
+      progress: (jobId) => this.emitProgress(jobId, null),
+      changed: () => options.events.emit({ type: 'grpo.changed' }),
     });
     this.repo.pauseAbandoned();
-  }
-
-  private threads(job: StoredGrpoJob): number {
-    return job.threads > 0 ? job.threads : (this.options.defaultThreads ?? Math.max(1, os.availableParallelism() - 1));
   }
 
   /** Memory and time for a job, before it starts (refused at start with TRAIN_WONT_FIT when it will not fit). */
@@ -104,7 +100,7 @@ export class GrpoService {
     return estimateGrpo(modelPath, shape, rollout, config, {
       promptTokens: job.promptTokens,
       initAdapter: job.initAdapter,
-      threads: job.threads > 0 ? job.threads : (this.options.defaultThreads ?? Math.max(1, os.availableParallelism() - 1)),
+      threads: jobThreads(job.threads, this.options.defaultThreads),
       measuredRolloutTokensPerSecond: measured.rolloutTokensPerSecond,
       measuredTrainTokensPerSecond: measured.trainTokensPerSecond ?? this.options.measuredSftTokensPerSecond?.(modelPath, config.contextLength) ?? null,
       ...(this.options.totalMemoryBytes ? { availableBytes: this.options.totalMemoryBytes } : {}),
@@ -123,65 +119,38 @@ export class GrpoService {
     const estimate = await this.estimateFor(model.path, config, { promptTokens: longestPromptTokens(data.items, config), initAdapter: initAdapter !== null, threads: input.threads ?? 0 });
     if (!estimate.fits) throw wontFitError(estimate);
 
-    const id = randomUUID();
-    const modelName = model.name ?? path.basename(model.path, '.gguf');
-    const name = input.name ?? `${modelName} GRPO ${new Date(this.now()).toISOString().slice(0, 16).replace('T', ' ')}`;
+    const { id, modelName, name, outPath } = newJobNames(input, model, { kind: 'GRPO', dataDir: this.options.dataDir, now: this.now() });
     const workDir = path.join(this.options.dataDir, 'grpo', id);
-    const outPath = path.resolve(input.out ?? path.join(this.options.dataDir, 'adapters', `${slug(name)}-${id.slice(0, 8)}.gguf`));
     await mkdir(workDir, { recursive: true });
     await mkdir(path.dirname(outPath), { recursive: true });
     // The prompts as read: resume trains on the same prompts even if the file changes meanwhile.
     await writeFile(path.join(workDir, 'items.json'), JSON.stringify(data.items));
     this.repo.create({ id, name, modelPath: model.path, modelName, initAdapter, outPath, dataPath, workDir, config, items: data.items.length, threads: input.threads ?? 0, warnings: data.errors });
     this.options.events.emit({ type: 'grpo.changed' });
-    this.enqueue(id);
+    this.jobs.enqueue(id);
     return this.summary(id);
   }
 
   /** Continues a paused or failed job from its last checkpoint. */
   resume(jobId: string): GrpoJobSummary {
-    const job = this.repo.get(jobId);
-    if (job.status === 'running' || job.status === 'queued') throw new AppError('TRAIN_JOB_ACTIVE', 'This GRPO job is already running or waiting its turn.', { jobId });
-    if (job.status === 'complete') throw new AppError('INVALID_INPUT', 'This GRPO job is complete; start a new one to train further.', { jobId });
-    if (job.status === 'cancelled') throw new AppError('INVALID_INPUT', 'This GRPO job was cancelled; start a new one.', { jobId });
-    if (!this.options.trainerPath()) throw trainerUnavailable();
-    this.repo.update(jobId, { status: 'queued', error: null });
-    this.enqueue(jobId);
+    this.jobs.resume(jobId);
     return this.summary(jobId);
   }
 
   /** Stops a job: the step in flight ends (its rollouts are cut short), a checkpoint is written; `resume` continues. */
-  pause(jobId: string): Promise<GrpoJobSummary> {
-    return this.halt(jobId, 'pause');
+  async pause(jobId: string): Promise<GrpoJobSummary> {
+    await this.jobs.halt(jobId, 'pause');
+    return this.summary(jobId);
   }
 
   /** Stops a job for good; its files stay until it is removed. */
-  cancel(jobId: string): Promise<GrpoJobSummary> {
-    return this.halt(jobId, 'cancel');
-  }
-
-  private async halt(jobId: string, what: 'pause' | 'cancel'): Promise<GrpoJobSummary> {
-    const job = this.repo.get(jobId);
-    const status = what === 'pause' ? 'paused' : 'cancelled';
-    const active = this.jobs.active;
-    if (active?.id === jobId) {
-      active.state.requested = what;
-      await this.jobs.abort();
-    } else if (!this.jobs.remove(jobId, () => this.repo.update(jobId, { status, ownerPid: null }))) {
-      // Neither queued nor running here: a row a stopped process left behind.
-      if (job.status === 'running' || job.status === 'queued' || (what === 'cancel' && (job.status === 'paused' || job.status === 'failed'))) this.repo.update(jobId, { status, ownerPid: null });
-    }
-    this.emitProgress(jobId, null);
+  async cancel(jobId: string): Promise<GrpoJobSummary> {
+    await this.jobs.halt(jobId, 'cancel');
     return this.summary(jobId);
   }
 
   async remove(jobId: string): Promise<boolean> {
-    const job = this.repo.get(jobId);
-    if (this.jobs.has(jobId)) await this.cancel(jobId);
-    const removed = this.repo.remove(jobId);
-    await rm(job.workDir, { recursive: true, force: true });
-    this.options.events.emit({ type: 'grpo.changed' });
-    return removed;
+    return this.jobs.remove(jobId, this.repo.get(jobId).workDir);
   }
 
   /** Whether this id is a GRPO job (the CLI's `train resume|show` take either kind). */
@@ -209,25 +178,16 @@ export class GrpoService {
 
   /** Pauses everything (the app is closing): the running job checkpoints and stops; queued ones wait for resume. */
   async stopAll(): Promise<void> {
-    await this.jobs.stopAll(
-      (jobId) => this.repo.update(jobId, { status: 'paused', ownerPid: null }),
-      async (active) => {
-        active.state.requested = 'pause';
-        active.controller.abort();
-        // An update of a large model can take minutes: wait a while, then let go (resume repeats the steps since the last checkpoint).
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([active.done, new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))]);
-        clearTimeout(timer);
-      },
-    );
+    await this.jobs.stopAll(async (active) => {
+      active.controller.abort();
+      // An update of a large model can take minutes: wait a while, then let go (resume repeats the steps since the last checkpoint).
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([active.done, new Promise((resolve) => (timer = setTimeout(resolve, 30_000)))]);
+      clearTimeout(timer);
+    });
   }
 
   // ── Running ────────────────────────────────────────────────────────────────────────────────────────────────
-  private enqueue(jobId: string): void {
-    this.repo.update(jobId, { ownerPid: process.pid });
-    this.emitProgress(jobId, null);
-    this.jobs.enqueue(jobId);
-  }
 
   private async execute(active: ActiveJob<RunState>): Promise<void> {
     const job = this.repo.get(active.id);
@@ -240,15 +200,15 @@ export class GrpoService {
     this.repo.truncateAfter(job.id, from);
     this.repo.update(job.id, { status: 'running', step: from, error: null, ownerPid: process.pid });
     this.emitProgress(job.id, null);
-    if (active.state.requested) return this.finishRequested(active);
+    if (active.state.requested) return this.jobs.finishRequested(active);
 
-    const threads = this.threads(job);
+    const threads = jobThreads(job.threads, this.options.defaultThreads);
     const signal = active.controller.signal;
     let rollouts: GrpoRollouts | null = null;
     let elapsed = job.elapsedSeconds;
     try {
       rollouts = await this.options.openRollouts(job.modelPath, { contextSize: job.config.contextLength, threads, signal });
-      if (signal.aborted) return this.finishRequested(active);
+      if (signal.aborted) return this.jobs.finishRequested(active);
       const result = await runGrpo({
         trainer: binary,
         model: job.modelPath,
@@ -277,18 +237,14 @@ export class GrpoService {
         this.options.registerAdapter?.({ path: job.outPath, baseModelPath: job.modelPath, jobId: job.id, name: job.name, createdAt: this.now() });
         return;
       }
-      this.finishRequested(active);
+      this.jobs.finishRequested(active);
     } catch (error) {
       // Paused or cancelled while the model was loading: not a failure.
-      if (active.state.requested && signal.aborted) return this.finishRequested(active);
+      if (active.state.requested && signal.aborted) return this.jobs.finishRequested(active);
       throw error;
     } finally {
       await rollouts?.dispose();
     }
-  }
-
-  private finishRequested(active: ActiveJob<RunState>): void {
-    this.repo.update(active.id, { status: active.state.requested === 'cancel' ? 'cancelled' : 'paused', ownerPid: null });
   }
 
   private emitProgress(jobId: string, step: GrpoStepRecord | null): void {
@@ -302,8 +258,6 @@ export class GrpoService {
   }
 
   private toSummary(job: StoredGrpoJob): GrpoJobSummary {
-    const recent = this.jobs.activeState(job.id)?.recentStepSeconds ?? [];
-    const etaSeconds = job.status === 'running' && recent.length > 0 ? ((job.totalSteps - job.step) * recent.reduce((a, b) => a + b, 0)) / recent.length : null;
     return {
       id: job.id,
       kind: 'grpo',
@@ -321,9 +275,9 @@ export class GrpoService {
       totalSteps: job.totalSteps,
       checkpointStep: job.checkpointStep,
       last: this.repo.lastStep(job.id, job.totalSteps),
-      etaSeconds,
+      etaSeconds: etaSeconds(job, this.jobs.activeState(job.id)?.recentStepSeconds ?? []),
       elapsedSeconds: job.elapsedSeconds,
-      error: job.error ? { code: isErrorCode(job.error.code) ? job.error.code : 'TRAIN_FAILED', message: job.error.message } : null,
+      error: summaryError(job.error),
       createdAt: job.createdAt,
       updatedAt: job.updatedAt,
     };
@@ -341,14 +295,4 @@ export function longestPromptTokens(items: readonly GrpoItem[], config: Pick<Grp
     longest = Math.max(longest, turns.reduce((sum, turn) => sum + estimateTokens(turn.content) + TEMPLATE_TOKENS_PER_TURN, TEMPLATE_TOKENS));
   }
   return longest > 0 ? Math.min(longest, 65536) : null;
-}
-
-function slug(text: string): string {
-  return (
-    text
-      .toLowerCase()
-      .replace(/[^a-z0-9\u4e00-\u9fff]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'adapter'
-  );
 }

@@ -26,7 +26,7 @@ import os from 'node:os';
 import { GgufInsights, readGgufFileInfo } from 'node-llama-cpp';
 import type { GrpoConfig, GrpoEstimate, GrpoMemoryEstimate } from '../../../shared/grpo';
 import { defaultMemoryBandwidth } from '../../models/fit';
-import { assumedSlotsPerSecond, estimateTrainingMemory, formatDuration, loraParameterCount, type ModelShape } from '../estimate';
+import { assumedSlotsPerSecond, estimateBase, estimateTrainingMemory, fitSummary, formatDuration, loraParameterCount, type ModelShape } from '../estimate';
 
 /** The rollout process's memory for a model: its weights and a context of `sequences` × `contextSize` cells. */
 export interface RolloutMemory {
@@ -70,8 +70,6 @@ const ROLLOUT_CONTEXT_STEP = 256;
 const SLOT_GRANULARITY = 16;
 /** The KL term's two forward passes (current and reference), relative to a forward + backward pass. */
 const KL_PASSES = 2 / 3;
-const GIB = 1024 ** 3;
-const gib = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
 const roundUp = (n: number, step: number) => Math.ceil(n / step) * step;
 
 type Sizing = Pick<GrpoConfig, 'group' | 'promptsPerStep' | 'maxTokens' | 'contextLength'>;
@@ -141,16 +139,15 @@ export function estimateGrpo(modelPath: string, shape: ModelShape, rollout: Roll
   const advice = fits ? [] : grpoAdvice(shape, rollout, config, options, memory, usable);
   const source = (measured: number | null) => (measured !== null ? 'measured' : 'assumed');
   const rate = (r: number) => r.toFixed(r < 10 ? 1 : 0);
-  const summary = fits
-    ? `Needs about ${gib(memory.totalBytes)} of ${gib(availableBytes)}, at most about ${formatDuration(seconds)} (rollouts ~${rate(rolloutTokensPerSecond)} tokens/s, ${source(measuredRollout)}; updates ~${rate(trainTokensPerSecond)} tokens/s, ${source(measuredTrain)}).`
-    : `Needs about ${gib(memory.totalBytes)} but this machine has ${gib(availableBytes)}. ${advice[0]}`;
-  return {
-    modelPath,
-    config,
-    trainableParams: loraParameterCount(shape, config.rank, config.targets),
-    memory,
+  const summary = fitSummary(
+    memory.totalBytes,
     availableBytes,
     fits,
+    `, at most about ${formatDuration(seconds)} (rollouts ~${rate(rolloutTokensPerSecond)} tokens/s, ${source(measuredRollout)}; updates ~${rate(trainTokensPerSecond)} tokens/s, ${source(measuredTrain)}).`,
+    advice,
+  );
+  return {
+    ...estimateBase(modelPath, shape, config, memory, availableBytes, fits),
     promptTokens: options.promptTokens,
     rolloutContextSize: layout.rolloutContextSize,
     microBatchTokens: layout.microBatchTokens,
