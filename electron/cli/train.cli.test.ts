@@ -3,26 +3,15 @@
  * the adapter makes `dianjin ask --lora` reproduce a training answer greedily, a killed run resumes from its last
  * checkpoint. Skipped when the trainer is not built (`npm run build:trainer`).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTestModel } from '../../models/testModel/generateTestModel';
-import { repoRoot, tempDir, tinyModel } from '../testing/fixtures';
+import { tinyModel } from '../testing/fixtures';
+import { lastJson, trainingCli } from '../testing/trainingCli';
 
-const trainer = path.join(repoRoot, 'build', 'trainer', 'bin', process.platform === 'win32' ? 'dianjin-trainer.exe' : 'dianjin-trainer');
-const built = existsSync(trainer);
-const home = tempDir('dianjin-train-cli-');
+const { home, built, dianjin, killAtStep } = trainingCli('dianjin-train-cli-');
 afterAll(() => home.cleanup());
-const bin = path.join(repoRoot, 'bin', 'dianjin.js');
-const env = { ...process.env, DIANJIN_HOME: home.dir, NO_COLOR: '1', DIANJIN_TRAINER: trainer };
-
-function dianjin(args: string[], timeout = 300_000, extraEnv: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
 
 // Short, distinctive answers; the question is asked bare (`--prompt chat`), as `dianjin ask` asks it.
 const examples = [
@@ -105,19 +94,7 @@ describe.skipIf(!built)(built ? 'dianjin train (native trainer)' : 'dianjin trai
   it('resumes a killed run from its last checkpoint and continues the loss curve', async () => {
     const out = path.join(home.dir, 'resumed.gguf');
     const args = ['train', 'sft', '--model', model, '--data', data, '--out', out, '--steps', '60', '--lr', '0.003', '--schedule', 'constant', '--ctx', '96', '--prompt', 'chat', '--threads', '1', '--checkpoint-every', '10'];
-    const child = spawn(process.execPath, [bin, ...args], { env });
-    const lines = readline.createInterface({ input: child.stderr });
-    const jobId = await new Promise<string>((resolve, reject) => {
-      let id = '';
-      lines.on('line', (line) => {
-        id ||= /^Job ([0-9a-f-]{36})/.exec(line)?.[1] ?? '';
-        if (/^step 25\//.test(line)) {
-          child.kill('SIGKILL');
-          resolve(id);
-        }
-      });
-      child.on('exit', () => reject(new Error('the CLI exited before step 25')));
-    });
+    const jobId = await killAtStep(args, 25);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const killed = lastJson(dianjin(['train', 'show', jobId, '--json']).stdout);
     expect(killed.status).toBe('paused');

@@ -4,25 +4,14 @@
  * continues its steps; bad data and a missing trainer are one sentence each. The runs need the trainer
  * (`npm run build:trainer`); the error cases do not.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot, tempDir, tinyModel } from '../testing/fixtures';
+import { tinyModel } from '../testing/fixtures';
+import { lastJson, trainingCli } from '../testing/trainingCli';
 
-const trainer = path.join(repoRoot, 'build', 'trainer', 'bin', process.platform === 'win32' ? 'dianjin-trainer.exe' : 'dianjin-trainer');
-const built = existsSync(trainer);
-const home = tempDir('dianjin-grpo-cli-');
+const { home, built, dianjin, killAtStep } = trainingCli('dianjin-grpo-cli-');
 afterAll(() => home.cleanup());
-const bin = path.join(repoRoot, 'bin', 'dianjin.js');
-const env = { ...process.env, DIANJIN_HOME: home.dir, NO_COLOR: '1', DIANJIN_TRAINER: trainer };
-
-function dianjin(args: string[], timeout = 300_000, extraEnv: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, encoding: 'utf8', timeout });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
 
 const data = path.join(home.dir, 'grpo.jsonl');
 writeFileSync(
@@ -96,19 +85,7 @@ describe.skipIf(!built)(built ? 'dianjin train grpo (native trainer)' : 'dianjin
 
   it('shows a killed run as paused; `train resume` continues its steps to the end', async () => {
     const out = path.join(home.dir, 'resumed.gguf');
-    const child = spawn(process.execPath, [bin, 'train', 'grpo', '--model', tinyModel, '--data', data, '--out', out, '--steps', '8', '--checkpoint-every', '2', ...small], { env });
-    const lines = readline.createInterface({ input: child.stderr });
-    const jobId = await new Promise<string>((resolve, reject) => {
-      let id = '';
-      lines.on('line', (line) => {
-        id ||= /^Job ([0-9a-f-]{36})/.exec(line)?.[1] ?? '';
-        if (/^step 5\//.test(line)) {
-          child.kill('SIGKILL');
-          resolve(id);
-        }
-      });
-      child.on('exit', () => reject(new Error('the CLI exited before step 5')));
-    });
+    const jobId = await killAtStep(['train', 'grpo', '--model', tinyModel, '--data', data, '--out', out, '--steps', '8', '--checkpoint-every', '2', ...small], 5);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const killed = lastJson(dianjin(['train', 'show', jobId, '--json']).stdout);
     expect(killed.status).toBe('paused');
