@@ -4,13 +4,42 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
 export const root = path.resolve(import.meta.dirname, '..');
 export const testModelPath = process.env.DIANJIN_TEST_MODEL ?? path.join(root, 'models', 'test-qwen2-tiny.gguf');
+/** Where the service looks for the trainer (electron/services/training/trainerProcess.ts locateTrainer). */
+export const trainerPath = process.env.DIANJIN_TRAINER ?? path.join(root, 'build', 'trainer', 'bin', process.platform === 'win32' ? 'dianjin-trainer.exe' : 'dianjin-trainer');
+
+/**
+ * With DIANJIN_TRAIN_SHOTS=DIR, saves screenshots of the fine-tuning view in each theme × language of `looks` (the
+ * stores keep the view's state: only the settings change), then goes back to light English at 1280 × 900.
+ */
+export async function shootTrainingView(page: Page, file: string, options: { height: number; ready: string; looks: ReadonlyArray<readonly ['light' | 'dark', 'en' | 'zh-CN']> }) {
+  const dir = process.env.DIANJIN_TRAIN_SHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  // The view scrolls inside the window: a tall window shows all of it.
+  await page.setViewportSize({ width: 1280, height: options.height });
+  for (const [theme, language] of options.looks) {
+    await page.getByTestId('settings-link').click();
+    await page.locator(`[data-testid="settings-theme"] [data-value="${theme}"]`).click();
+    await page.getByTestId('settings-language').selectOption(language);
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    await page.getByTestId('training-link').click();
+    await expect(page.getByTestId(options.ready)).toBeVisible();
+    await page.waitForTimeout(700);
+    await page.screenshot({ path: path.join(dir, `${file}-${theme}-${language}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByTestId('settings-link').click();
+  await page.locator('[data-testid="settings-theme"] [data-value="light"]').click();
+  await page.getByTestId('settings-language').selectOption('en');
+  await page.getByTestId('training-link').click();
+}
 
 export interface ServeInfo {
   url: string;

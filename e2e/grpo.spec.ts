@@ -8,14 +8,10 @@
  *
  * DIANJIN_TRAIN_SHOTS=DIR also saves screenshots of the tab (light/dark, en/zh-CN) there.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { apiCall, expect, root, test, waitForModelReady } from './fixtures';
-
-/** Where the service looks for the trainer (electron/services/training/trainerProcess.ts locateTrainer). */
-const trainerPath = process.env.DIANJIN_TRAINER ?? path.join(root, 'build', 'trainer', 'bin', process.platform === 'win32' ? 'dianjin-trainer.exe' : 'dianjin-trainer');
-const shotsDir = process.env.DIANJIN_TRAIN_SHOTS ?? null;
+import { apiCall, expect, shootTrainingView, test, trainerPath, waitForModelReady } from './fixtures';
 
 const questions = [
   { question: 'What is 12% of 250?', answer: '30', task: 'finqa' },
@@ -33,30 +29,8 @@ async function openGrpoTab(page: Page) {
   await expect(page.getByTestId('grpo-settings')).toBeVisible();
 }
 
-/** Screenshots in light/English and dark/Chinese (the stores keep the tab's state: only the settings change). */
-async function shoot(page: Page, name: string) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  await page.setViewportSize({ width: 1280, height: 3200 });
-  for (const [theme, language] of [
-    ['light', 'en'],
-    ['dark', 'zh-CN'],
-  ] as const) {
-    await page.getByTestId('settings-link').click();
-    await page.locator(`[data-testid="settings-theme"] [data-value="${theme}"]`).click();
-    await page.getByTestId('settings-language').selectOption(language);
-    await expect(page.locator('html')).toHaveAttribute('lang', language);
-    await page.getByTestId('training-link').click();
-    await expect(page.getByTestId('grpo-settings')).toBeVisible();
-    await page.waitForTimeout(700);
-    await page.screenshot({ path: path.join(shotsDir, `grpo-${name}-${theme}-${language}.png`) });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.getByTestId('settings-link').click();
-  await page.locator('[data-testid="settings-theme"] [data-value="light"]').click();
-  await page.getByTestId('settings-language').selectOption('en');
-  await page.getByTestId('training-link').click();
-}
+/** Screenshots in light/English and dark/Chinese. */
+const shoot = (page: Page, name: string) => shootTrainingView(page, `grpo-${name}`, { height: 3200, ready: 'grpo-settings', looks: [['light', 'en'], ['dark', 'zh-CN']] });
 
 test('the GRPO tab: DianJin-R1’s defaults, Start waits for a file, the reward editor adds and checks its rewards', async ({ page, serve }) => {
   await apiCall(serve, 'settings.update', { load: { threads: 1 }, language: 'en' });
@@ -179,6 +153,7 @@ test('GRPO on the tiny model: the reward charts fill, a sampled answer opens in 
   await expect(inspector.getByTestId('grpo-sample-reward')).toHaveText(/^-?\d/);
   await expect(inspector.getByTestId('inspector-panel')).toBeVisible();
   // The dialog covers the view (no theme or language switch behind it): one shot as it is.
+  const shotsDir = process.env.DIANJIN_TRAIN_SHOTS;
   if (shotsDir) await page.screenshot({ path: path.join(shotsDir, 'grpo-inspector-light-en.png') });
   await inspector.getByTestId('grpo-sample-close').click();
   await expect(inspector).toHaveCount(0);

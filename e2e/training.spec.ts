@@ -8,14 +8,9 @@
  *
  * DIANJIN_TRAIN_SHOTS=DIR also saves screenshots of the panel (light/dark, en/zh-CN) there.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { apiCall, expect, root, test, waitForModelReady } from './fixtures';
-
-/** Where the service looks for the trainer (electron/services/training/trainerProcess.ts locateTrainer). */
-const trainerPath = process.env.DIANJIN_TRAINER ?? path.join(root, 'build', 'trainer', 'bin', process.platform === 'win32' ? 'dianjin-trainer.exe' : 'dianjin-trainer');
-const shotsDir = process.env.DIANJIN_TRAIN_SHOTS ?? null;
+import { apiCall, expect, shootTrainingView, test, trainerPath, waitForModelReady } from './fixtures';
 
 const examples = [
   { question: '营业收入1,400万元，营业利润210万元，营业利润率是多少？', reasoning: '营业利润率 = 210 / 1400 = 15%', answer: '15%' },
@@ -30,33 +25,9 @@ async function chooseTrainingFile(page: Page, name: string, text: string) {
   await page.getByTestId('train-file-input').setInputFiles({ name, mimeType: 'application/x-ndjson', buffer: Buffer.from(text) });
 }
 
-/** Screenshots in light/English and dark/Chinese (the panel's state is kept: only the settings change). */
-async function shoot(page: Page, name: string) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  // The view scrolls inside the window: a tall window shows all of it.
-  await page.setViewportSize({ width: 1280, height: 2400 });
-  for (const [theme, language] of [
-    ['light', 'en'],
-    ['dark', 'zh-CN'],
-    ['dark', 'en'],
-    ['light', 'zh-CN'],
-  ] as const) {
-    await page.getByTestId('settings-link').click();
-    await page.locator(`[data-testid="settings-theme"] [data-value="${theme}"]`).click();
-    await page.getByTestId('settings-language').selectOption(language);
-    await expect(page.locator('html')).toHaveAttribute('lang', language);
-    await page.getByTestId('training-link').click();
-    await expect(page.getByTestId('training-view')).toBeVisible();
-    await page.waitForTimeout(700);
-    await page.screenshot({ path: path.join(shotsDir, `${name}-${theme}-${language}.png`) });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.getByTestId('settings-link').click();
-  await page.locator('[data-testid="settings-theme"] [data-value="light"]').click();
-  await page.getByTestId('settings-language').selectOption('en');
-  await page.getByTestId('training-link').click();
-}
+/** Screenshots in both themes and both languages. */
+const shoot = (page: Page, name: string) =>
+  shootTrainingView(page, name, { height: 2400, ready: 'training-view', looks: [['light', 'en'], ['dark', 'zh-CN'], ['dark', 'en'], ['light', 'zh-CN']] });
 
 test('a bad file is refused line by line; a good one shows its preview and the estimate; an absurd context will not fit', async ({ page, serve }) => {
   await apiCall(serve, 'settings.update', { load: { threads: 1 }, language: 'en' });
