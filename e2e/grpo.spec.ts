@@ -89,9 +89,12 @@ test('the GRPO tab: DianJin-R1’s defaults, Start waits for a file, the reward 
   await expect(settings.getByTestId('grpo-start')).toBeDisabled();
   await shoot(page, 'settings');
   // Leaving the view drops the typed text: back in the tab the field shows the kept value, and Start is free again.
+  await settings.getByTestId('grpo-add-reward-jsonSchema').click();
+  await settings.getByTestId('grpo-custom-reward').getByLabel('JSON schema', { exact: true }).fill('{ not json');
   await page.getByTestId('models-link').click();
   await openGrpoTab(page);
   await expect(settings.getByLabel('Group size', { exact: true })).toHaveValue('8');
+  await expect(settings.getByTestId('grpo-custom-reward').getByLabel('JSON schema', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
   await expect(settings.getByTestId('grpo-start')).toBeEnabled();
 });
 

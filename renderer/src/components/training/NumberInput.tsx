@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import type { z } from 'zod';
+import { useValidOnLeave } from './useValidOnLeave';
 
 /** Parses a typed number with the zod schema the API declares (an empty field is no number). */
 export function schemaParser(schema: z.ZodType): (typed: string) => number | null {
@@ -41,18 +42,7 @@ export function NumberInput({
   const id = useId();
   const valid = parse(text) !== null;
   // Reset remounts the fields (the form's key), so the typed text starts from the value again.
-  // Leaving (the view, or a reset) drops an invalid typed text: the field comes back showing the stored value, which
-  // is valid, so Start must not stay held for it.
-  const leave = useRef({ valid, onValidity });
-  useEffect(() => {
-    leave.current = { valid, onValidity };
-  });
-  useEffect(
-    () => () => {
-      if (!leave.current.valid) leave.current.onValidity(true);
-    },
-    [],
-  );
+  useValidOnLeave(valid, onValidity);
   return (
     <div className="eval-field">
       <label className="field-label" htmlFor={id}>

@@ -104,8 +104,7 @@ export function SettingsSection({ onStarted }: { onStarted?: (jobId: string) => 
       resetLabel={t('training.settings.reset')}
       onReset={() => {
         trainingStore.getState().resetConfig();
-        for (const field of invalid) trainingStore.getState().setFieldInvalid(field, false);
-        setResetKey((k) => k + 1);
+        setResetKey((k) => k + 1); // the remounted fields report themselves valid on leaving (useValidOnLeave)
       }}
     >
       <div className="train-settings-layout">

@@ -5,6 +5,7 @@ import { GrpoRewardConfig, type GrpoCustomReward } from '../../../contract';
 import { grpoStore, useGrpo } from '../../../stores';
 import { Icon } from '../../common/Icon';
 import { NumberInput, schemaParser } from '../NumberInput';
+import { useValidOnLeave } from '../useValidOnLeave';
 
 const kinds: GrpoCustomReward['kind'][] = ['keywords', 'jsonSchema', 'answerStartsWith'];
 const weightSchema = z.number().min(-10).max(10);
@@ -23,6 +24,7 @@ function PhraseList({ label, value, field, onValue }: { label: string; value: st
   const [text, setText] = useState(value.join('\n'));
   const id = useId();
   const valid = phrasesSchema.safeParse(phrases(text)).success;
+  useValidOnLeave(valid, (ok) => grpoStore.getState().setFieldInvalid(field, !ok));
   return (
     <div className="eval-field">
       <label className="field-label" htmlFor={id}>
@@ -68,6 +70,7 @@ function SchemaField({ value, field, onValue }: { value: Record<string, unknown>
     }
   };
   const valid = parse(text) !== null;
+  useValidOnLeave(valid, (ok) => grpoStore.getState().setFieldInvalid(field, !ok));
   return (
     <div className="eval-field eval-field-wide">
       <label className="field-label" htmlFor={id}>
